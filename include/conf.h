@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A link's configuration: loading from a libconfig file, validation, normalised printing. */
+#ifndef NETAGG_CONF_H
+#define NETAGG_CONF_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "wire.h"
+
+#define CONF_MAX_ADDRESSES 8
+#define CONF_MTU_MIN 576
+#define CONF_MTU_MIN_V6 1280 /* IPv6 requires it of every link */
+#define CONF_MTU_MAX 9000
+#define CONF_KEEPALIVE_DEFAULT 10 /* seconds */
+#define CONF_ERR_MAX 512
+
+enum conf_mode { CONF_MODE_UDP, CONF_MODE_RAW };
+
+struct conf_path {
+	char name[IFNAMSIZ];
+	struct endpoint local;  /* port 0: any (initiating side) */
+	struct endpoint remote; /* len 0: learned from the peer's packets */
+	uint32_t weight;
+	char device[IFNAMSIZ]; /* "" when not bound to a device */
+};
+
+struct conf {
+	char interface[IFNAMSIZ];
+	enum conf_mode mode;
+	struct prefix address[CONF_MAX_ADDRESSES];
+	unsigned naddress;
+	unsigned mtu;       /* 0: derived from the paths at start-up */
+	unsigned keepalive; /* seconds between keepalives on each path */
+	struct conf_path path[WIRE_MAX_PATHS];
+	unsigned npaths;
+};
+
+/*
+ * Reads and validates `file`. On failure returns false with
+ * "FILE:LINE: what is wrong" (or "FILE: ..." when no line applies) in err.
+ */
+bool conf_load(const char *file, struct conf *c, char *err, size_t errlen);
+
+/* Same, from text in memory; `name` stands for the file name in messages. */
+bool conf_parse(const char *text, const char *name, struct conf *c, char *err, size_t errlen);
+
+/* Prints c in the normalised form that conf_parse reads back to the same struct. */
+void conf_print(FILE *out, const struct conf *c);
+
+/* Does c hold an address of this family (for MTU rules)? */
+bool conf_has_family(const struct conf *c, int family);
+
+#endif

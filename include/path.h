@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One path's UDP socket: bound to the path's local address, batched send and receive. */
+#ifndef NETAGG_PATH_H
+#define NETAGG_PATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "conf.h"
+
+#define PATH_BATCH 64 /* datagrams per sendmmsg/recvmmsg call */
+
+struct path_stats {
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes, tx_errors;
+};
+
+struct path {
+	unsigned index;
+	const struct conf_path *conf;
+	int fd;
+	struct endpoint bound;  /* the local address as the kernel bound it (port filled in) */
+	struct endpoint remote; /* len 0 while not yet learned */
+	uint32_t tx_seq;
+	struct path_stats stats;
+	/* Frames queued for the next path_flush; they point into the caller's buffers. */
+	unsigned queued;
+	struct mmsghdr tx_msg[PATH_BATCH];
+	struct iovec tx_iov[PATH_BATCH];
+};
+
+/* A receive batch: PATH_BATCH buffers of `slot` bytes with their source addresses. */
+struct path_rx {
+	size_t slot;
+	uint8_t *buf;
+	struct mmsghdr msg[PATH_BATCH];
+	struct iovec iov[PATH_BATCH];
+	struct endpoint from[PATH_BATCH];
+};
+
+/* Opens and binds the socket of path `index`. Returns false with the reason in err. */
+bool path_open(struct path *p, unsigned index, const struct conf_path *cp, char *err, size_t errlen);
+void path_close(struct path *p);
+
+/* Queues frame[0..len) for the path's peer; flushes first when the batch is full. */
+void path_queue(struct path *p, uint8_t *frame, size_t len);
+
+/* Sends the queued frames; errors are counted in stats.tx_errors, never fatal. */
+void path_flush(struct path *p);
+
+bool path_rx_init(struct path_rx *rx, size_t slot);
+void path_rx_free(struct path_rx *rx);
+
+/* Receives up to PATH_BATCH datagrams; returns how many (0 when none or on error). */
+unsigned path_receive(struct path *p, struct path_rx *rx);
+
+/* Length of datagram i of the last path_receive, or 0 when it was truncated. */
+size_t path_rx_len(const struct path_rx *rx, unsigned i);
+
+#endif

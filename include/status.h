@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A snapshot of a running link's state and counters, and its human and JSON renderings. */
+#ifndef NETAGG_STATUS_H
+#define NETAGG_STATUS_H
+
+#include <net/if.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "wire.h"
+
+/* Why an inbound frame or outbound packet was dropped. The first values mirror enum wire_error. */
+enum drop_reason {
+	DROP_BAD_SOURCE = WIRE_ERROR_COUNT, /* frame from an address that is not this path's peer */
+	DROP_NO_PATH,                       /* inner packet read while no path was up */
+	DROP_TOO_BIG,                       /* inner packet larger than the tunnel MTU */
+	DROP_TUN_WRITE,                     /* the kernel refused the decapsulated packet */
+	DROP_REASON_COUNT
+};
+
+/* Counter name for reasons 1 .. DROP_REASON_COUNT-1 (reason 0 is not a drop). */
+const char *drop_reason_name(unsigned reason);
+
+#define STATUS_STATE_MAX 16
+
+struct status_path {
+	char name[IFNAMSIZ];
+	char state[STATUS_STATE_MAX]; /* "up", or "waiting" until the peer's address is known */
+	char local[ADDR_TEXT_MAX];
+	char remote[ADDR_TEXT_MAX];   /* "-" while unknown */
+	uint32_t weight;
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes, tx_errors;
+};
+
+struct status {
+	char interface[IFNAMSIZ];
+	char mode[8];
+	unsigned mtu;
+	long pid;
+	uint64_t drop[DROP_REASON_COUNT];
+	struct status_path path[WIRE_MAX_PATHS];
+	unsigned npaths;
+};
+
+/* Share of all paths' tx bytes sent on path i, 0..1 (0 when nothing was sent). */
+double status_tx_share(const struct status *st, unsigned i);
+
+void status_print_text(FILE *out, const struct status *st);
+/* One JSON object; paths[] fields: name, state, local, remote, weight, tx_packets, tx_bytes,
+ * rx_packets, rx_bytes, tx_errors, share. */
+void status_print_json(FILE *out, const struct status *st);
+
+#endif

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Turns a libconfig document into a validated struct conf, naming file and line on errors. */
+#include "conf.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "sched.h"
+
+struct reader {
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 3, 4))) static bool fail_at(struct reader *r, const config_setting_t *s,
+							   const char *fmt, ...)
+{
+	char msg[CONF_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s && config_setting_source_line(s) > 0)
+		snprintf(r->err, r->errlen, "%s:%u: %s", r->file, config_setting_source_line(s), msg);
+	else
+		snprintf(r->err, r->errlen, "%s: %s", r->file, msg);
+	return false;
+}
+
+static bool is_name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '-' || ch == '_' || ch == '.';
+}
+
+/* Interface and path names end up in file names and netlink messages: keep them plain. */
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_name_char(s[i]))
+			return false;
+	return true;
+}
+
+static bool get_string(struct reader *r, const config_setting_t *s, const char **out)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail_at(r, s, "%s must be a string", config_setting_name(s));
+	*out = config_setting_get_string(s);
+	return true;
+}
+
+static bool get_name(struct reader *r, const config_setting_t *s, char out[IFNAMSIZ])
+{
+	const char *v = NULL;
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (!valid_name(v))
+		return fail_at(r, s, "%s \"%s\" must be 1 to %d characters of A-Z a-z 0-9 . _ -",
+			       config_setting_name(s), v, IFNAMSIZ - 1);
+	strcpy(out, v);
+	return true;
+}
+
+static bool get_uint(struct reader *r, const config_setting_t *s, long long lo, long long hi, unsigned *out)
+{
+	long long v;
+	int type = config_setting_type(s);
+
+	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+		return fail_at(r, s, "%s must be an integer from %lld to %lld", config_setting_name(s), lo, hi);
+	v = config_setting_get_int64(s);
+	if (v < lo || v > hi)
+		return fail_at(r, s, "%s %lld is out of range (%lld to %lld)", config_setting_name(s), v, lo, hi);
+	*out = (unsigned)v;
+	return true;
+}
+
+/* Rejects keys this version does not know, so that typos are not silently ignored. */
+static bool check_keys(struct reader *r, const config_setting_t *group, const char *const *known)
+{
+	for (int i = 0; i < config_setting_length(group); i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(s);
+		bool found = false;
+
+		for (const char *const *k = known; *k; k++)
+			found = found || strcmp(name, *k) == 0;
+		if (!found)
+			return fail_at(r, s, "unknown key '%s'", name);
+	}
+	return true;
+}
+
+static bool read_endpoint(struct reader *r, const config_setting_t *s, int port_rule, struct endpoint *ep)
+{
+	const char *v = NULL;
+	char why[128];
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (!addr_parse(v, port_rule, ep, why, sizeof(why)))
+		return fail_at(r, s, "%s \"%s\": %s", config_setting_name(s), v, why);
+	return true;
+}
+
+static bool read_path_addresses(struct reader *r, const config_setting_t *g, struct conf_path *p)
+{
+	const config_setting_t *local = config_setting_get_member(g, "local");
+	const config_setting_t *remote = config_setting_get_member(g, "remote");
+
+	if (!local)
+		return fail_at(r, g, "path '%s' needs 'local' (its local address)", p->name);
+	if (!read_endpoint(r, local, 0, &p->local))
+		return false;
+	if (remote) {
+		if (!read_endpoint(r, remote, 1, &p->remote))
+			return false;
+		if (addr_family(&p->remote) != addr_family(&p->local))
+			return fail_at(r, remote, "remote and local of path '%s' must both be IPv4 or both IPv6",
+				       p->name);
+	} else if (addr_port(&p->local) == 0) {
+		return fail_at(r, local, "path '%s' has no 'remote', so 'local' needs a port to listen on",
+			       p->name);
+	}
+	return true;
+}
+
+static bool read_path(struct reader *r, const config_setting_t *g, unsigned index, struct conf_path *p)
+{
+	static const char *const known[] = { "name", "local", "remote", "weight", "device", NULL };
+	const config_setting_t *s;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return fail_at(r, g, "each entry of 'paths' must be a group { ... }");
+	if (!check_keys(r, g, known))
+		return false;
+	snprintf(p->name, sizeof(p->name), "path%u", index + 1);
+	if ((s = config_setting_get_member(g, "name")) && !get_name(r, s, p->name))
+		return false;
+	if (!read_path_addresses(r, g, p))
+		return false;
+	p->weight = 1;
+	if ((s = config_setting_get_member(g, "weight")) && !get_uint(r, s, 1, SCHED_MAX_WEIGHT, &p->weight))
+		return false;
+	if ((s = config_setting_get_member(g, "device")) && !get_name(r, s, p->device))
+		return false;
+	return true;
+}
+
+static bool check_path_unique(struct reader *r, const config_setting_t *g, const struct conf *c, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++) {
+		if (strcmp(c->path[j].name, c->path[i].name) == 0)
+			return fail_at(r, g, "path name '%s' is used twice", c->path[i].name);
+		if (addr_port(&c->path[i].local) && addr_equal(&c->path[j].local, &c->path[i].local))
+			return fail_at(r, g, "paths '%s' and '%s' have the same local address and port",
+				       c->path[j].name, c->path[i].name);
+	}
+	return true;
+}
+
+static bool read_paths(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t *list = config_setting_get_member(root, "paths");
+	int n;
+
+	if (!list)
+		return fail_at(r, NULL, "missing 'paths' (a list of 1 to %d paths)", WIRE_MAX_PATHS);
+	if (!config_setting_is_aggregate(list) || config_setting_type(list) == CONFIG_TYPE_GROUP)
+		return fail_at(r, list, "paths must be a list ( { ... }, { ... } )");
+	n = config_setting_length(list);
+	if (n < 1 || n > WIRE_MAX_PATHS)
+		return fail_at(r, list, "paths must hold 1 to %d entries, not %d", WIRE_MAX_PATHS, n);
+	for (unsigned i = 0; i < (unsigned)n; i++) {
+		const config_setting_t *g = config_setting_get_elem(list, i);
+
+		if (!read_path(r, g, i, &c->path[i]) || !check_path_unique(r, g, c, i))
+			return false;
+		c->npaths = i + 1;
+	}
+	return true;
+}
+
+static bool read_one_address(struct reader *r, const config_setting_t *s, struct conf *c)
+{
+	const char *v = NULL;
+	char why[128];
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail_at(r, s, "address entries must be strings like \"198.19.0.1/30\"");
+	v = config_setting_get_string(s);
+	if (c->naddress == CONF_MAX_ADDRESSES)
+		return fail_at(r, s, "at most %d addresses", CONF_MAX_ADDRESSES);
+	if (!addr_parse_prefix(v, &c->address[c->naddress], why, sizeof(why)))
+		return fail_at(r, s, "address \"%s\": %s", v, why);
+	c->naddress++;
+	return true;
+}
+
+static bool read_addresses(struct reader *r, const config_setting_t *s, struct conf *c)
+{
+	if (config_setting_type(s) == CONFIG_TYPE_STRING)
+		return read_one_address(r, s, c);
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY && config_setting_type(s) != CONFIG_TYPE_LIST)
+		return fail_at(r, s, "address must be a string or an array of strings");
+	for (int i = 0; i < config_setting_length(s); i++)
+		if (!read_one_address(r, config_setting_get_elem(s, (unsigned)i), c))
+			return false;
+	return true;
+}
+
+static bool read_mode(struct reader *r, const config_setting_t *s, struct conf *c)
+{
+	const char *v = NULL;
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (strcmp(v, "udp") == 0)
+		c->mode = CONF_MODE_UDP;
+	else if (strcmp(v, "raw") == 0)
+		return fail_at(r, s, "mode \"raw\" is not available in this version of netagg");
+	else
+		return fail_at(r, s, "mode must be \"udp\" or \"raw\", not \"%s\"", v);
+	return true;
+}
+
+static bool read_mtu(struct reader *r, const config_setting_t *s, struct conf *c)
+{
+	if (!get_uint(r, s, CONF_MTU_MIN, CONF_MTU_MAX, &c->mtu))
+		return false;
+	if (c->mtu < CONF_MTU_MIN_V6 && conf_has_family(c, AF_INET6))
+		return fail_at(r, s, "mtu %u is below %d, the least IPv6 allows, and the tunnel has an IPv6 address",
+			       c->mtu, CONF_MTU_MIN_V6);
+	return true;
+}
+
+static bool read_root(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	static const char *const known[] = { "interface", "mode", "address", "mtu", "keepalive", "paths", NULL };
+	const config_setting_t *s;
+
+	if (!check_keys(r, root, known))
+		return false;
+	if (!(s = config_setting_get_member(root, "interface")))
+		return fail_at(r, NULL, "missing 'interface' (the name of the TUN device, e.g. \"na0\")");
+	if (!get_name(r, s, c->interface))
+		return false;
+	if ((s = config_setting_get_member(root, "mode")) && !read_mode(r, s, c))
+		return false;
+	if ((s = config_setting_get_member(root, "address")) && !read_addresses(r, s, c))
+		return false;
+	if ((s = config_setting_get_member(root, "mtu")) && !read_mtu(r, s, c))
+		return false;
+	c->keepalive = CONF_KEEPALIVE_DEFAULT;
+	if ((s = config_setting_get_member(root, "keepalive")) && !get_uint(r, s, 1, 3600, &c->keepalive))
+		return false;
+	return read_paths(r, root, c);
+}
+
+static bool read_document(struct reader *r, config_t *cfg, struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	return read_root(r, config_root_setting(cfg), c);
+}
+
+static bool parse_failed(struct reader *r, config_t *cfg)
+{
+	snprintf(r->err, r->errlen, "%s:%d: %s", r->file, config_error_line(cfg), config_error_text(cfg));
+	return false;
+}
+
+bool conf_parse(const char *text, const char *name, struct conf *c, char *err, size_t errlen)
+{
+	struct reader r = { name, err, errlen };
+	config_t cfg;
+	bool ok;
+
+	config_init(&cfg);
+	ok = config_read_string(&cfg, text) ? read_document(&r, &cfg, c) : parse_failed(&r, &cfg);
+	config_destroy(&cfg);
+	return ok;
+}
+
+bool conf_load(const char *file, struct conf *c, char *err, size_t errlen)
+{
+	struct reader r = { file, err, errlen };
+	config_t cfg;
+	FILE *f;
+	bool ok;
+
+	f = fopen(file, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+		return false;
+	}
+	config_init(&cfg);
+	ok = config_read(&cfg, f) ? read_document(&r, &cfg, c) : parse_failed(&r, &cfg);
+	config_destroy(&cfg);
+	fclose(f);
+	return ok;
+}
+
+bool conf_has_family(const struct conf *c, int family)
+{
+	for (unsigned i = 0; i < c->naddress; i++)
+		if (c->address[i].family == family)
+			return true;
+	return false;
+}
+
+static void print_path(FILE *out, const struct conf_path *p, bool last)
+{
+	char buf[ADDR_TEXT_MAX];
+
+	fprintf(out, "  { name = \"%s\"; local = \"%s\";", p->name, addr_format(&p->local, buf, sizeof(buf)));
+	if (p->remote.len)
+		fprintf(out, " remote = \"%s\";", addr_format(&p->remote, buf, sizeof(buf)));
+	fprintf(out, " weight = %u;", p->weight);
+	if (p->device[0])
+		fprintf(out, " device = \"%s\";", p->device);
+	fprintf(out, " }%s\n", last ? "" : ",");
+}
+
+void conf_print(FILE *out, const struct conf *c)
+{
+	char buf[ADDR_TEXT_MAX];
+
+	fprintf(out, "interface = \"%s\";\n", c->interface);
+	fprintf(out, "mode = \"%s\";\n", c->mode == CONF_MODE_RAW ? "raw" : "udp");
+	fprintf(out, "address = [");
+	for (unsigned i = 0; i < c->naddress; i++)
+		fprintf(out, "%s \"%s\"", i ? "," : "", addr_format_prefix(&c->address[i], buf, sizeof(buf)));
+	fprintf(out, "%s];\n", c->naddress ? " " : "");
+	if (c->mtu)
+		fprintf(out, "mtu = %u;\n", c->mtu);
+	fprintf(out, "keepalive = %u;\n", c->keepalive);
+	fprintf(out, "paths = (\n");
+	for (unsigned i = 0; i < c->npaths; i++)
+		print_path(out, &c->path[i], i + 1 == c->npaths);
+	fprintf(out, ");\n");
+}

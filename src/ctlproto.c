@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Encodes and decodes control-socket requests and replies; no sockets here. */
+#include "ctlproto.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct out {
+	char *buf;
+	size_t len, used;
+	bool overflow;
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->len - o->used)
+		o->overflow = true;
+	else
+		o->used += (size_t)n;
+}
+
+enum ctl_request ctlproto_parse_request(const char *buf, size_t len)
+{
+	const char *end = len >= 2 ? memmem(buf, len, "\n\n", 2) : NULL;
+	size_t n;
+
+	if (!end)
+		return len >= CTLPROTO_REQUEST_MAX ? CTL_BAD : CTL_INCOMPLETE;
+	n = (size_t)(end - buf) + 1;
+	if (n == sizeof("get=1\n") - 1 && memcmp(buf, "get=1\n", n) == 0)
+		return CTL_GET;
+	if (n == sizeof("stop=1\n") - 1 && memcmp(buf, "stop=1\n", n) == 0)
+		return CTL_STOP;
+	return CTL_BAD;
+}
+
+static void put_path(struct out *o, const struct status_path *p)
+{
+	put(o, "path=%s\nstate=%s\nlocal=%s\nremote=%s\nweight=%u\n", p->name, p->state, p->local, p->remote,
+	    p->weight);
+	put(o, "tx_packets=%llu\ntx_bytes=%llu\nrx_packets=%llu\nrx_bytes=%llu\ntx_errors=%llu\n",
+	    (unsigned long long)p->tx_packets, (unsigned long long)p->tx_bytes,
+	    (unsigned long long)p->rx_packets, (unsigned long long)p->rx_bytes,
+	    (unsigned long long)p->tx_errors);
+}
+
+size_t ctlproto_format_status(const struct status *st, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0, false };
+
+	put(&o, "interface=%s\nmode=%s\nmtu=%u\npid=%ld\n", st->interface, st->mode, st->mtu, st->pid);
+	for (unsigned r = 1; r < DROP_REASON_COUNT; r++)
+		put(&o, "drop_%s=%llu\n", drop_reason_name(r), (unsigned long long)st->drop[r]);
+	for (unsigned i = 0; i < st->npaths; i++)
+		put_path(&o, &st->path[i]);
+	put(&o, "errno=0\n\n");
+	return o.overflow ? 0 : o.used;
+}
+
+size_t ctlproto_format_errno(int err, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0, false };
+
+	put(&o, "errno=%d\n\n", err);
+	return o.overflow ? 0 : o.used;
+}
+
+static bool parse_u64(const char *v, uint64_t *out)
+{
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	return !errno && !*end;
+}
+
+static bool copy_text(char *dst, size_t dstlen, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n >= dstlen)
+		return false;
+	memcpy(dst, v, n + 1);
+	return true;
+}
+
+static bool parse_drop(struct status *st, const char *name, const char *v)
+{
+	for (unsigned r = 1; r < DROP_REASON_COUNT; r++)
+		if (strcmp(name, drop_reason_name(r)) == 0)
+			return parse_u64(v, &st->drop[r]);
+	return true; /* a reason this client does not know yet */
+}
+
+static bool parse_path_key(struct status_path *p, const char *k, const char *v)
+{
+	uint64_t n;
+
+	if (!strcmp(k, "state"))
+		return copy_text(p->state, sizeof(p->state), v);
+	if (!strcmp(k, "local"))
+		return copy_text(p->local, sizeof(p->local), v);
+	if (!strcmp(k, "remote"))
+		return copy_text(p->remote, sizeof(p->remote), v);
+	if (!strcmp(k, "weight")) {
+		if (!parse_u64(v, &n) || n > UINT32_MAX)
+			return false;
+		p->weight = (uint32_t)n;
+		return true;
+	}
+	if (!strcmp(k, "tx_packets"))
+		return parse_u64(v, &p->tx_packets);
+	if (!strcmp(k, "tx_bytes"))
+		return parse_u64(v, &p->tx_bytes);
+	if (!strcmp(k, "rx_packets"))
+		return parse_u64(v, &p->rx_packets);
+	if (!strcmp(k, "rx_bytes"))
+		return parse_u64(v, &p->rx_bytes);
+	if (!strcmp(k, "tx_errors"))
+		return parse_u64(v, &p->tx_errors);
+	return true;
+}
+
+static bool parse_top_key(struct status *st, const char *k, const char *v)
+{
+	uint64_t n;
+
+	if (!strcmp(k, "interface"))
+		return copy_text(st->interface, sizeof(st->interface), v);
+	if (!strcmp(k, "mode"))
+		return copy_text(st->mode, sizeof(st->mode), v);
+	if (!strcmp(k, "mtu") || !strcmp(k, "pid")) {
+		if (!parse_u64(v, &n) || n > INT32_MAX)
+			return false;
+		if (k[0] == 'm')
+			st->mtu = (unsigned)n;
+		else
+			st->pid = (long)n;
+		return true;
+	}
+	if (!strncmp(k, "drop_", 5))
+		return parse_drop(st, k + 5, v);
+	if (!strcmp(k, "path")) {
+		if (st->npaths == WIRE_MAX_PATHS)
+			return false;
+		memset(&st->path[st->npaths], 0, sizeof(st->path[0]));
+		return copy_text(st->path[st->npaths++].name, IFNAMSIZ, v);
+	}
+	if (st->npaths)
+		return parse_path_key(&st->path[st->npaths - 1], k, v);
+	return true;
+}
+
+/* Handles one "key=value" line; sets *done on "errno=N". */
+static bool parse_line(char *line, struct status *st, int *err, bool *done)
+{
+	char *eq = strchr(line, '=');
+	uint64_t n;
+
+	if (!eq || eq == line)
+		return false;
+	*eq = '\0';
+	if (!strcmp(line, "errno")) {
+		if (!parse_u64(eq + 1, &n) || n > INT32_MAX)
+			return false;
+		*err = (int)n;
+		*done = true;
+		return true;
+	}
+	return parse_top_key(st, line, eq + 1);
+}
+
+bool ctlproto_parse_reply(const char *text, struct status *st, int *err)
+{
+	char *copy = strdup(text), *save = NULL;
+	bool done = false, ok = copy != NULL;
+
+	memset(st, 0, sizeof(*st));
+	for (char *line = ok ? strtok_r(copy, "\n", &save) : NULL; ok && line && !done;
+	     line = strtok_r(NULL, "\n", &save))
+		ok = parse_line(line, st, err, &done);
+	free(copy);
+	return ok && done;
+}

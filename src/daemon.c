@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Wires the link, the control socket and signals to one libev loop; the only user of ev.h. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <ev.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "ctlproto.h"
+#include "link.h"
+#include "log.h"
+#include "rundir.h"
+
+#define MAX_CTL_CONNS 8
+
+struct daemon;
+
+struct path_watch {
+	ev_io io;
+	struct daemon *d;
+	unsigned index;
+};
+
+struct ctl_conn {
+	ev_io io;
+	struct daemon *d;
+	struct ctl_conn *next;
+	size_t len;
+	char buf[CTLPROTO_REQUEST_MAX];
+};
+
+struct daemon {
+	struct ev_loop *loop;
+	struct link link;
+	ev_io tun_io;
+	struct path_watch path_io[WIRE_MAX_PATHS];
+	int ctl_fd;
+	ev_io ctl_io;
+	struct ctl_conn *conns;
+	unsigned nconns;
+	ev_timer keepalive;
+	ev_signal sigint, sigterm;
+	bool link_opened, pid_written;
+	char sock_path[PATH_MAX];
+	char pid_path[PATH_MAX];
+};
+
+static uint32_t now_us(struct ev_loop *loop)
+{
+	return (uint32_t)(uint64_t)(ev_now(loop) * 1e6);
+}
+
+static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)revents;
+	link_forward_from_tun(&d->link, now_us(loop));
+}
+
+static void on_path(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct path_watch *pw = w->data;
+
+	(void)loop;
+	(void)revents;
+	link_forward_to_tun(&pw->d->link, pw->index);
+}
+
+static void on_keepalive(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)revents;
+	link_send_keepalives(&d->link, now_us(loop));
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)revents;
+	log_info("signal %d: stopping", w->signum);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void conn_close(struct daemon *d, struct ctl_conn *c)
+{
+	struct ctl_conn **pp;
+
+	ev_io_stop(d->loop, &c->io);
+	close(c->io.fd);
+	for (pp = &d->conns; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	d->nconns--;
+	free(c);
+}
+
+/* Replies are a few KB and fit an empty socket buffer; a short write just ends the call. */
+static void conn_reply(struct ctl_conn *c, enum ctl_request req)
+{
+	char reply[CTLPROTO_REPLY_MAX];
+	struct status st;
+	size_t n;
+
+	if (req == CTL_GET) {
+		link_snapshot(&c->d->link, &st);
+		n = ctlproto_format_status(&st, reply, sizeof(reply));
+	} else {
+		n = ctlproto_format_errno(req == CTL_STOP ? 0 : EINVAL, reply, sizeof(reply));
+	}
+	if (n && send(c->io.fd, reply, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("control reply: %s", strerror(errno));
+}
+
+static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_conn *c = w->data;
+	struct daemon *d = c->d;
+	enum ctl_request req;
+	ssize_t n;
+
+	(void)revents;
+	n = read(w->fd, c->buf + c->len, sizeof(c->buf) - c->len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_close(d, c);
+		return;
+	}
+	c->len += (size_t)n;
+	req = ctlproto_parse_request(c->buf, c->len);
+	if (req == CTL_INCOMPLETE)
+		return;
+	conn_reply(c, req);
+	conn_close(d, c);
+	if (req == CTL_STOP) {
+		log_info("stop requested on the control socket");
+		ev_break(loop, EVBREAK_ALL);
+	}
+}
+
+static void on_ctl(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct daemon *d = w->data;
+	struct ctl_conn *c;
+	int fd;
+
+	(void)revents;
+	fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (d->nconns == MAX_CTL_CONNS || !(c = calloc(1, sizeof(*c)))) {
+		close(fd);
+		return;
+	}
+	c->d = d;
+	c->next = d->conns;
+	d->conns = c;
+	d->nconns++;
+	ev_io_init(&c->io, on_conn, fd, EV_READ);
+	c->io.data = c;
+	ev_io_start(loop, &c->io);
+}
+
+static bool write_pid_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool start(struct daemon *d, const struct conf *c, char *err, size_t errlen)
+{
+	rundir_file(d->sock_path, sizeof(d->sock_path), c->interface, ".sock");
+	rundir_file(d->pid_path, sizeof(d->pid_path), c->interface, ".pid");
+	if (!rundir_create(err, errlen))
+		return false;
+	/* Refuse before touching anything when an instance of this name is alive. */
+	if (ctl_alive(d->sock_path)) {
+		snprintf(err, errlen, "an instance for %s is already running", c->interface);
+		return false;
+	}
+	if (!link_open(&d->link, c, err, errlen))
+		return false;
+	d->link_opened = true;
+	d->ctl_fd = ctl_listen(d->sock_path, err, errlen);
+	if (d->ctl_fd < 0)
+		return false;
+	d->pid_written = write_pid_file(d->pid_path, err, errlen);
+	return d->pid_written;
+}
+
+static void watch(struct daemon *d)
+{
+	d->tun_io.data = d;
+	ev_io_init(&d->tun_io, on_tun, d->link.tun_fd, EV_READ);
+	ev_io_start(d->loop, &d->tun_io);
+	for (unsigned i = 0; i < d->link.conf.npaths; i++) {
+		struct path_watch *pw = &d->path_io[i];
+
+		pw->d = d;
+		pw->index = i;
+		pw->io.data = pw;
+		ev_io_init(&pw->io, on_path, d->link.path[i].fd, EV_READ);
+		ev_io_start(d->loop, &pw->io);
+	}
+	d->ctl_io.data = d;
+	ev_io_init(&d->ctl_io, on_ctl, d->ctl_fd, EV_READ);
+	ev_io_start(d->loop, &d->ctl_io);
+	/* The first keepalive goes out at once so the accepting side learns us before any data. */
+	d->keepalive.data = d;
+	ev_timer_init(&d->keepalive, on_keepalive, 0., (double)d->link.conf.keepalive);
+	ev_timer_start(d->loop, &d->keepalive);
+	ev_signal_init(&d->sigint, on_signal, SIGINT);
+	ev_signal_init(&d->sigterm, on_signal, SIGTERM);
+	ev_signal_start(d->loop, &d->sigint);
+	ev_signal_start(d->loop, &d->sigterm);
+}
+
+static void stop(struct daemon *d)
+{
+	while (d->conns)
+		conn_close(d, d->conns);
+	if (d->ctl_fd >= 0) {
+		close(d->ctl_fd);
+		unlink(d->sock_path);
+	}
+	/* Only what this process created: a refused start must not touch a live instance's files. */
+	if (d->pid_written)
+		unlink(d->pid_path);
+	if (d->link_opened)
+		link_close(&d->link);
+}
+
+static void report_ready(int ready_fd, const char *msg)
+{
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, msg, strlen(msg)) < 0 || write(ready_fd, "\n", 1) < 0)
+		log_warn("cannot report readiness");
+	close(ready_fd);
+}
+
+int daemon_run(const struct conf *c, int ready_fd)
+{
+	static struct daemon d; /* large (frame buffers' bookkeeping); one per process */
+	char err[CONF_ERR_MAX + 256];
+
+	memset(&d, 0, sizeof(d));
+	d.ctl_fd = -1;
+	signal(SIGPIPE, SIG_IGN);
+	if (!start(&d, c, err, sizeof(err))) {
+		stop(&d);
+		log_warnx("%s", err);
+		report_ready(ready_fd, err);
+		return 1;
+	}
+	d.loop = ev_default_loop(EVFLAG_AUTO);
+	watch(&d);
+	log_info("%s is up: %u paths, mtu %u", c->interface, c->npaths, d.link.mtu);
+	report_ready(ready_fd, "ok");
+	ev_run(d.loop, 0);
+	stop(&d);
+	ev_loop_destroy(d.loop);
+	log_info("%s is down", c->interface);
+	return 0;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Brings a link's resources up in order and takes them down in reverse. */
+#include "link.h"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "netlink.h"
+#include "tun.h"
+
+#define DEFAULT_UNDERLAY_MTU 1500
+
+unsigned link_overhead(int family)
+{
+	return (family == AF_INET6 ? 40 : 20) + 8 + WIRE_HEADER_LEN;
+}
+
+static int device_mtu(const char *name)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+		mtu = ifr.ifr_mtu;
+	close(fd);
+	return mtu;
+}
+
+/* The interface holding the path's local address, or "" when none does. */
+static void device_of(const struct endpoint *local, char name[IFNAMSIZ])
+{
+	struct ifaddrs *all, *a;
+	struct endpoint ep;
+
+	name[0] = '\0';
+	if (getifaddrs(&all) < 0)
+		return;
+	for (a = all; a; a = a->ifa_next) {
+		if (!a->ifa_addr || a->ifa_addr->sa_family != addr_family(local))
+			continue;
+		memset(&ep, 0, sizeof(ep));
+		ep.len = local->len;
+		memcpy(&ep.u.sa, a->ifa_addr, ep.len);
+		addr_set_port(&ep, addr_port(local));
+		if (addr_equal(&ep, local)) {
+			snprintf(name, IFNAMSIZ, "%s", a->ifa_name);
+			break;
+		}
+	}
+	freeifaddrs(all);
+}
+
+/* The largest inner packet that fits every path without fragmenting the outer one. */
+static unsigned derive_mtu(const struct conf *c)
+{
+	unsigned mtu = CONF_MTU_MAX;
+
+	for (unsigned i = 0; i < c->npaths; i++) {
+		const struct conf_path *p = &c->path[i];
+		char dev[IFNAMSIZ];
+		int under;
+
+		if (p->device[0])
+			snprintf(dev, sizeof(dev), "%s", p->device);
+		else
+			device_of(&p->local, dev);
+		under = dev[0] ? device_mtu(dev) : -1;
+		if (under <= 0)
+			under = DEFAULT_UNDERLAY_MTU;
+		if ((unsigned)under - link_overhead(addr_family(&p->local)) < mtu)
+			mtu = (unsigned)under - link_overhead(addr_family(&p->local));
+	}
+	return mtu < CONF_MTU_MIN ? CONF_MTU_MIN : mtu;
+}
+
+static bool configure_tun(struct link *l, char *err, size_t errlen)
+{
+	l->tun_fd = tun_open(l->conf.interface, err, errlen);
+	if (l->tun_fd < 0)
+		return false;
+	l->ifindex = if_nametoindex(l->conf.interface);
+	l->mtu = l->conf.mtu ? l->conf.mtu : derive_mtu(&l->conf);
+	if (l->mtu < CONF_MTU_MIN_V6 && conf_has_family(&l->conf, AF_INET6)) {
+		snprintf(err, errlen, "the paths allow an MTU of only %u, below the %d IPv6 needs", l->mtu,
+			 CONF_MTU_MIN_V6);
+		return false;
+	}
+	for (unsigned i = 0; i < l->conf.naddress; i++)
+		if (!netlink_addr_add(l->ifindex, &l->conf.address[i], err, errlen))
+			return false;
+	return netlink_link_up(l->ifindex, l->mtu, err, errlen);
+}
+
+static bool open_paths(struct link *l, char *err, size_t errlen)
+{
+	uint32_t weights[WIRE_MAX_PATHS];
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		if (!path_open(&l->path[i], i, &l->conf.path[i], err, errlen))
+			return false;
+		weights[i] = l->conf.path[i].weight;
+	}
+	sched_init(&l->sched, l->conf.npaths, weights);
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		sched_set_up(&l->sched, i, l->path[i].remote.len != 0);
+	return true;
+}
+
+bool link_open(struct link *l, const struct conf *c, char *err, size_t errlen)
+{
+	memset(l, 0, sizeof(*l));
+	l->conf = *c;
+	l->tun_fd = -1;
+	for (unsigned i = 0; i < WIRE_MAX_PATHS; i++)
+		l->path[i].fd = -1;
+	/* One size fits any frame a peer may send, so no valid datagram is ever truncated. */
+	l->slot = WIRE_HEADER_LEN + WIRE_MAX_PAYLOAD;
+	l->tx_buf = malloc(l->slot * LINK_TUN_BATCH);
+	if (!l->tx_buf || !path_rx_init(&l->rx, l->slot)) {
+		snprintf(err, errlen, "out of memory");
+		link_close(l);
+		return false;
+	}
+	if (!configure_tun(l, err, errlen) || !open_paths(l, err, errlen)) {
+		link_close(l);
+		return false;
+	}
+	return true;
+}
+
+void link_close(struct link *l)
+{
+	for (unsigned i = 0; i < WIRE_MAX_PATHS; i++)
+		path_close(&l->path[i]);
+	if (l->tun_fd >= 0)
+		close(l->tun_fd);
+	l->tun_fd = -1;
+	free(l->tx_buf);
+	l->tx_buf = NULL;
+	path_rx_free(&l->rx);
+}
+
+void link_snapshot(const struct link *l, struct status *st)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->interface, sizeof(st->interface), "%s", l->conf.interface);
+	snprintf(st->mode, sizeof(st->mode), "%s", l->conf.mode == CONF_MODE_RAW ? "raw" : "udp");
+	st->mtu = l->mtu;
+	st->pid = (long)getpid();
+	memcpy(st->drop, l->drop, sizeof(st->drop));
+	st->npaths = l->conf.npaths;
+	for (unsigned i = 0; i < st->npaths; i++) {
+		const struct path *p = &l->path[i];
+		struct status_path *sp = &st->path[i];
+
+		snprintf(sp->name, sizeof(sp->name), "%s", p->conf->name);
+		snprintf(sp->state, sizeof(sp->state), "%s", l->sched.up[i] ? "up" : "waiting");
+		addr_format(&p->bound, sp->local, sizeof(sp->local));
+		addr_format(&p->remote, sp->remote, sizeof(sp->remote));
+		sp->weight = l->sched.weight[i];
+		sp->tx_packets = p->stats.tx_packets;
+		sp->tx_bytes = p->stats.tx_bytes;
+		sp->rx_packets = p->stats.rx_packets;
+		sp->rx_bytes = p->stats.rx_bytes;
+		sp->tx_errors = p->stats.tx_errors;
+	}
+}
