@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Frame header: round trips, every truncation, and each reason a frame is refused. */
+#include <string.h>
+
+#include "unit.h"
+#include "wire.h"
+
+#define NPATHS 2
+
+/* A frame carrying a minimal IPv4 packet of `inner` bytes (>= 20). */
+static size_t make_frame(uint8_t *buf, uint8_t type, uint8_t path_id, size_t inner)
+{
+	struct wire_header h = {
+		.version = WIRE_VERSION, .type = type, .path_id = path_id, .length = (uint16_t)inner,
+		.path_seq = 0x01020304, .timestamp_us = 0xa0b0c0d0, .seq = 0x1122334455667788ull,
+	};
+	uint8_t *ip = buf + WIRE_HEADER_LEN;
+
+	wire_encode(&h, buf);
+	memset(ip, 0xab, inner);
+	if (inner) {
+		ip[0] = 0x45;
+		ip[2] = (uint8_t)(inner >> 8);
+		ip[3] = (uint8_t)inner;
+	}
+	return WIRE_HEADER_LEN + inner;
+}
+
+START_TEST(round_trip)
+{
+	uint8_t buf[2048];
+	size_t len = make_frame(buf, WIRE_DATA, 1, 1000);
+	struct wire_header h;
+
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_OK);
+	ck_assert_uint_eq(h.version, WIRE_VERSION);
+	ck_assert_uint_eq(h.type, WIRE_DATA);
+	ck_assert_uint_eq(h.path_id, 1);
+	ck_assert_uint_eq(h.key_id, 0);
+	ck_assert_uint_eq(h.length, 1000);
+	ck_assert_uint_eq(h.path_seq, 0x01020304);
+	ck_assert_uint_eq(h.timestamp_us, 0xa0b0c0d0);
+	ck_assert(h.seq == 0x1122334455667788ull);
+}
+END_TEST
+
+START_TEST(encoding_is_big_endian)
+{
+	static const uint8_t expect[WIRE_HEADER_LEN] = { 1, 2, 3, 0, 0, 0, 0, 0, 1, 2, 3, 4, 0xa0, 0xb0,
+							 0xc0, 0xd0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
+	struct wire_header h = { .version = 1, .type = 2, .path_id = 3, .path_seq = 0x01020304,
+				 .timestamp_us = 0xa0b0c0d0, .seq = 0x1122334455667788ull };
+	uint8_t out[WIRE_HEADER_LEN];
+
+	wire_encode(&h, out);
+	ck_assert_mem_eq(out, expect, sizeof(expect));
+}
+END_TEST
+
+START_TEST(keepalive_round_trip)
+{
+	uint8_t buf[64];
+	size_t len = make_frame(buf, WIRE_KEEPALIVE, 0, 0);
+	struct wire_header h;
+
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_OK);
+	ck_assert_uint_eq(h.type, WIRE_KEEPALIVE);
+}
+END_TEST
+
+START_TEST(every_truncation_is_refused)
+{
+	uint8_t buf[256];
+	size_t full = make_frame(buf, WIRE_DATA, 0, 100);
+	struct wire_header h;
+
+	for (size_t len = 0; len < full; len++) {
+		enum wire_error e = wire_decode(buf, len, NPATHS, &h);
+
+		ck_assert_int_eq(e, len < WIRE_HEADER_LEN ? WIRE_SHORT : WIRE_BAD_LENGTH);
+	}
+}
+END_TEST
+
+START_TEST(refusals)
+{
+	uint8_t buf[256];
+	size_t len;
+	struct wire_header h;
+
+	len = make_frame(buf, WIRE_DATA, 0, 60);
+	buf[0] = 2;
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_VERSION);
+	buf[0] = 0;
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_VERSION);
+
+	len = make_frame(buf, 9, 0, 60);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_TYPE);
+
+	len = make_frame(buf, WIRE_DATA, 0, 60);
+	buf[3] = 1;
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_KEY);
+
+	len = make_frame(buf, WIRE_DATA, NPATHS, 60);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_PATH);
+	len = make_frame(buf, WIRE_DATA, 255, 60);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_PATH);
+
+	/* Datagram longer than the length field says. */
+	len = make_frame(buf, WIRE_DATA, 0, 60);
+	ck_assert_int_eq(wire_decode(buf, len + 1, NPATHS, &h), WIRE_BAD_LENGTH);
+
+	len = make_frame(buf, WIRE_KEEPALIVE, 0, 20);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_LENGTH);
+}
+END_TEST
+
+START_TEST(inner_packet_checks)
+{
+	uint8_t buf[256];
+	size_t len;
+	struct wire_header h;
+
+	len = make_frame(buf, WIRE_DATA, 0, 60);
+	buf[WIRE_HEADER_LEN] = 0x35; /* version 3 */
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
+
+	len = make_frame(buf, WIRE_DATA, 0, 60);
+	buf[WIRE_HEADER_LEN] = 0x44; /* IHL below 5 */
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
+
+	len = make_frame(buf, WIRE_DATA, 0, 60);
+	buf[WIRE_HEADER_LEN + 3] = 59; /* IPv4 total length disagrees */
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
+
+	len = make_frame(buf, WIRE_DATA, 0, 19); /* shorter than an IPv4 header */
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
+
+	len = make_frame(buf, WIRE_DATA, 0, 0); /* empty data frame */
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
+}
+END_TEST
+
+START_TEST(inner_ipv6)
+{
+	uint8_t pkt[100] = { 0x60 };
+
+	pkt[5] = 60; /* payload length: 100 - 40 */
+	ck_assert_int_eq(wire_check_inner(pkt, sizeof(pkt)), WIRE_OK);
+	pkt[5] = 61;
+	ck_assert_int_eq(wire_check_inner(pkt, sizeof(pkt)), WIRE_BAD_INNER);
+	pkt[5] = 0;
+	ck_assert_int_eq(wire_check_inner(pkt, 40), WIRE_OK);
+	ck_assert_int_eq(wire_check_inner(pkt, 39), WIRE_BAD_INNER);
+}
+END_TEST
+
+START_TEST(error_names_are_distinct)
+{
+	for (int a = 0; a < WIRE_ERROR_COUNT; a++)
+		for (int b = a + 1; b < WIRE_ERROR_COUNT; b++)
+			ck_assert_str_ne(wire_error_name(a), wire_error_name(b));
+	ck_assert_str_eq(wire_error_name(WIRE_ERROR_COUNT), "unknown");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("wire");
+	TCase *tc = tcase_create("wire");
+
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, encoding_is_big_endian);
+	tcase_add_test(tc, keepalive_round_trip);
+	tcase_add_test(tc, every_truncation_is_refused);
+	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, inner_packet_checks);
+	tcase_add_test(tc, inner_ipv6);
+	tcase_add_test(tc, error_names_are_distinct);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
