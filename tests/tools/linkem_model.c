@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Decides each packet's fate and release time on an emulated bottleneck link; no I/O, no clock. */
+#include "linkem_model.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NS_PER_S 1000000000ull
+#define DEFAULT_QUEUE_MIN (32u * 1024u)
+
+void linkem_init(struct linkem_model *m, uint64_t rate_bps, uint64_t delay_ns, uint32_t loss_ppm,
+		 uint64_t limit_bytes, uint64_t seed)
+{
+	memset(m, 0, sizeof(*m));
+	m->rate_bps = rate_bps;
+	m->delay_ns = delay_ns;
+	m->loss_ppm = loss_ppm;
+	if (!limit_bytes) {
+		limit_bytes = rate_bps / 8 / 10;
+		if (limit_bytes < DEFAULT_QUEUE_MIN)
+			limit_bytes = DEFAULT_QUEUE_MIN;
+	}
+	m->limit_bytes = limit_bytes;
+	m->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+}
+
+static uint64_t next_random(struct linkem_model *m)
+{
+	m->rng ^= m->rng << 13;
+	m->rng ^= m->rng >> 7;
+	m->rng ^= m->rng << 17;
+	return m->rng;
+}
+
+uint64_t linkem_backlog(const struct linkem_model *m, uint64_t now_ns)
+{
+	if (!m->rate_bps || m->busy_until <= now_ns)
+		return 0;
+	/* 128-bit: a second of backlog at 100 Gbit/s would overflow 64 bits here. */
+	return (uint64_t)((unsigned __int128)(m->busy_until - now_ns) * m->rate_bps / 8 / NS_PER_S);
+}
+
+enum linkem_fate linkem_admit(struct linkem_model *m, uint64_t now_ns, uint32_t len, uint64_t *release_ns)
+{
+	uint64_t backlog = linkem_backlog(m, now_ns), start;
+
+	if (m->loss_ppm && next_random(m) % 1000000u < m->loss_ppm) {
+		m->lost++;
+		return LINKEM_LOST;
+	}
+	if (m->rate_bps && backlog + len > m->limit_bytes) {
+		m->queue_drops++;
+		return LINKEM_QUEUE_FULL;
+	}
+	if (backlog + len > m->max_backlog)
+		m->max_backlog = backlog + len;
+	start = m->busy_until > now_ns ? m->busy_until : now_ns;
+	if (m->rate_bps)
+		m->busy_until = start + (uint64_t)((unsigned __int128)len * 8 * NS_PER_S / m->rate_bps);
+	else
+		m->busy_until = start;
+	*release_ns = m->busy_until + m->delay_ns;
+	m->passed++;
+	m->passed_bytes += len;
+	return LINKEM_PASS;
+}
+
+/* Parses a non-negative decimal with an optional unit suffix from `units`. */
+static bool parse_scaled(const char *s, const char *const *units, const double *scale, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return false;
+	for (unsigned i = 0; units[i]; i++)
+		if (strcasecmp(end, units[i]) == 0) {
+			*out = v * scale[i];
+			return true;
+		}
+	return false;
+}
+
+bool linkem_parse_rate(const char *s, uint64_t *bps)
+{
+	static const char *const units[] = { "bit", "kbit", "mbit", "gbit", NULL };
+	static const double scale[] = { 1, 1e3, 1e6, 1e9 };
+	double v;
+
+	if (!parse_scaled(s, units, scale, &v) || v > 1e12)
+		return false;
+	*bps = (uint64_t)v;
+	return true;
+}
+
+bool linkem_parse_time(const char *s, uint64_t *ns)
+{
+	static const char *const units[] = { "us", "ms", "s", NULL };
+	static const double scale[] = { 1e3, 1e6, 1e9 };
+	double v;
+
+	if (!parse_scaled(s, units, scale, &v) || v > 60e9)
+		return false;
+	*ns = (uint64_t)v;
+	return true;
+}
+
+bool linkem_parse_loss(const char *s, uint32_t *ppm)
+{
+	static const char *const units[] = { "%", NULL };
+	static const double scale[] = { 1e4 };
+	double v;
+
+	if (!parse_scaled(s, units, scale, &v) || v > 1e6)
+		return false;
+	*ppm = (uint32_t)(v + 0.5);
+	return true;
+}
+
+bool linkem_parse_size(const char *s, uint64_t *bytes)
+{
+	static const char *const units[] = { "", "b", "k", "kb", "m", "mb", NULL };
+	static const double scale[] = { 1, 1, 1024, 1024, 1048576, 1048576 };
+	double v;
+
+	if (!parse_scaled(s, units, scale, &v) || v > 1e10)
+		return false;
+	*bytes = (uint64_t)v;
+	return true;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A WAN bottleneck model: random loss, a drop-tail queue drained at a rate, then a fixed delay. */
+#ifndef LINKEM_MODEL_H
+#define LINKEM_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct linkem_model {
+	uint64_t rate_bps;    /* 0: no rate limit */
+	uint64_t delay_ns;    /* one-way propagation delay */
+	uint32_t loss_ppm;    /* random loss, parts per million */
+	uint64_t limit_bytes; /* drop-tail queue size (bytes waiting to be serialised) */
+	uint64_t busy_until;  /* when the link finishes serialising what it holds, ns */
+	uint64_t rng;         /* xorshift64 state, never 0 */
+	/* counters */
+	uint64_t passed, passed_bytes, lost, queue_drops, max_backlog;
+};
+
+enum linkem_fate { LINKEM_PASS, LINKEM_LOST, LINKEM_QUEUE_FULL };
+
+/* rate 0 = unlimited; limit 0 = a default of 100 ms at the rate (at least 32 KB). */
+void linkem_init(struct linkem_model *m, uint64_t rate_bps, uint64_t delay_ns, uint32_t loss_ppm,
+		 uint64_t limit_bytes, uint64_t seed);
+
+/*
+ * A packet of len bytes arrives at now_ns. On LINKEM_PASS, *release_ns is when it
+ * leaves the far end of the link: after the packets ahead of it are serialised, its
+ * own serialisation, and the delay. Release times never decrease, so packets stay
+ * in order.
+ */
+enum linkem_fate linkem_admit(struct linkem_model *m, uint64_t now_ns, uint32_t len, uint64_t *release_ns);
+
+/* Bytes queued for serialisation at now_ns. */
+uint64_t linkem_backlog(const struct linkem_model *m, uint64_t now_ns);
+
+/* Parsers for the command line: "7500kbit", "10ms", "0.5%", "64k". False on bad text. */
+bool linkem_parse_rate(const char *s, uint64_t *bps);
+bool linkem_parse_time(const char *s, uint64_t *ns);
+bool linkem_parse_loss(const char *s, uint32_t *ppm);
+bool linkem_parse_size(const char *s, uint64_t *bytes);
+
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The test bed's link model on a synthetic clock: rate, delay, loss, queue limit, order. */
+#include "../tools/linkem_model.h"
+#include "unit.h"
+
+#define MS 1000000ull
+
+START_TEST(idle_packet_sees_serialisation_plus_delay)
+{
+	struct linkem_model m;
+	uint64_t release;
+
+	linkem_init(&m, 10000000, 20 * MS, 0, 0, 1);
+	ck_assert_int_eq(linkem_admit(&m, 1000, 1250, &release), LINKEM_PASS);
+	/* 1250 bytes at 10 Mbit/s take 1 ms. */
+	ck_assert_uint_eq(release, 1000 + 1 * MS + 20 * MS);
+}
+END_TEST
+
+START_TEST(rate_is_exact_over_a_burst)
+{
+	struct linkem_model m;
+	uint64_t release = 0, last = 0;
+
+	linkem_init(&m, 7500000, 10 * MS, 0, 100u << 20, 1);
+	for (int i = 0; i < 10000; i++) {
+		ck_assert_int_eq(linkem_admit(&m, 0, 1500, &release), LINKEM_PASS);
+		ck_assert_uint_ge(release, last); /* in order */
+		last = release;
+	}
+	/* 15 MB at 7.5 Mbit/s = 16 s, plus the delay. */
+	ck_assert_uint_eq(release, 16000 * MS + 10 * MS);
+}
+END_TEST
+
+START_TEST(queue_limit_drops_tail)
+{
+	struct linkem_model m;
+	uint64_t release;
+	int passed = 0;
+
+	linkem_init(&m, 1000000, 0, 0, 15000, 1);
+	for (int i = 0; i < 20; i++)
+		passed += linkem_admit(&m, 0, 1500, &release) == LINKEM_PASS;
+	ck_assert_int_eq(passed, 10);
+	ck_assert_uint_eq(m.queue_drops, 10);
+	/* Once the link drained 1500 bytes (12 ms at 1 Mbit/s), one more fits. */
+	ck_assert_int_eq(linkem_admit(&m, 12 * MS, 1500, &release), LINKEM_PASS);
+	ck_assert_int_eq(linkem_admit(&m, 12 * MS, 1500, &release), LINKEM_QUEUE_FULL);
+}
+END_TEST
+
+START_TEST(loss_rate_within_ten_percent)
+{
+	struct linkem_model m;
+	uint64_t release;
+
+	linkem_init(&m, 0, 0, 5000, 0, 42); /* 0.5 % */
+	for (int i = 0; i < 1000000; i++)
+		linkem_admit(&m, (uint64_t)i, 100, &release);
+	ck_assert_uint_ge(m.lost, 4500);
+	ck_assert_uint_le(m.lost, 5500);
+}
+END_TEST
+
+START_TEST(unlimited_rate_adds_only_delay)
+{
+	struct linkem_model m;
+	uint64_t release;
+
+	linkem_init(&m, 0, 5 * MS, 0, 0, 1);
+	ck_assert_int_eq(linkem_admit(&m, 7, 65000, &release), LINKEM_PASS);
+	ck_assert_uint_eq(release, 7 + 5 * MS);
+	ck_assert_uint_eq(linkem_backlog(&m, 7), 0);
+}
+END_TEST
+
+START_TEST(parsers)
+{
+	uint64_t v;
+	uint32_t ppm;
+
+	ck_assert(linkem_parse_rate("7500kbit", &v) && v == 7500000);
+	ck_assert(linkem_parse_rate("50mbit", &v) && v == 50000000);
+	ck_assert(!linkem_parse_rate("50mb", &v));
+	ck_assert(!linkem_parse_rate("-1kbit", &v));
+	ck_assert(linkem_parse_time("10ms", &v) && v == 10 * MS);
+	ck_assert(linkem_parse_time("250us", &v) && v == 250000);
+	ck_assert(!linkem_parse_time("10", &v));
+	ck_assert(linkem_parse_loss("0.5%", &ppm) && ppm == 5000);
+	ck_assert(!linkem_parse_loss("0.5", &ppm));
+	ck_assert(linkem_parse_size("64k", &v) && v == 65536);
+	ck_assert(linkem_parse_size("3000", &v) && v == 3000);
+	ck_assert(!linkem_parse_size("x", &v));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("linkem_model");
+	TCase *tc = tcase_create("linkem_model");
+
+	tcase_add_test(tc, idle_packet_sees_serialisation_plus_delay);
+	tcase_add_test(tc, rate_is_exact_over_a_burst);
+	tcase_add_test(tc, queue_limit_drops_tail);
+	tcase_add_test(tc, loss_rate_within_ten_percent);
+	tcase_add_test(tc, unlimited_rate_adds_only_delay);
+	tcase_add_test(tc, parsers);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
