@@ -16,7 +16,7 @@
 #define CONF_MTU_MIN 576
 #define CONF_MTU_MIN_V6 1280 /* IPv6 requires it of every link */
 #define CONF_MTU_MAX 9000
-#define CONF_KEEPALIVE_DEFAULT 10 /* seconds */
+#define CONF_KEEPALIVE_DEFAULT 1 /* seconds */
 #define CONF_ERR_MAX 512
 
 enum conf_mode { CONF_MODE_UDP, CONF_MODE_RAW };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -20,6 +21,7 @@
 #include "rundir.h"
 
 #define MAX_CTL_CONNS 8
+#define TICK_SECONDS 0.1 /* how often keepalives and path liveness are looked at */
 
 struct daemon;
 
@@ -46,24 +48,29 @@ struct daemon {
 	ev_io ctl_io;
 	struct ctl_conn *conns;
 	unsigned nconns;
-	ev_timer keepalive;
+	ev_timer tick;
 	ev_signal sigint, sigterm;
 	bool link_opened, pid_written;
 	char sock_path[PATH_MAX];
 	char pid_path[PATH_MAX];
 };
 
-static uint32_t now_us(struct ev_loop *loop)
+/* ev_now() follows the wall clock; path timing must not jump with it. */
+static uint64_t mono_ns(void)
 {
-	return (uint32_t)(uint64_t)(ev_now(loop) * 1e6);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct daemon *d = w->data;
 
+	(void)loop;
 	(void)revents;
-	link_forward_from_tun(&d->link, now_us(loop));
+	link_forward_from_tun(&d->link, mono_ns());
 }
 
 static void on_path(struct ev_loop *loop, ev_io *w, int revents)
@@ -72,15 +79,16 @@ static void on_path(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	link_forward_to_tun(&pw->d->link, pw->index);
+	link_forward_to_tun(&pw->d->link, pw->index, mono_ns());
 }
 
-static void on_keepalive(struct ev_loop *loop, ev_timer *w, int revents)
+static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 
+	(void)loop;
 	(void)revents;
-	link_send_keepalives(&d->link, now_us(loop));
+	link_tick(&d->link, mono_ns());
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -194,7 +202,7 @@ static bool start(struct daemon *d, const struct conf *c, char *err, size_t errl
 		snprintf(err, errlen, "an instance for %s is already running", c->interface);
 		return false;
 	}
-	if (!link_open(&d->link, c, err, errlen))
+	if (!link_open(&d->link, c, mono_ns(), err, errlen))
 		return false;
 	d->link_opened = true;
 	d->ctl_fd = ctl_listen(d->sock_path, err, errlen);
@@ -221,10 +229,10 @@ static void watch(struct daemon *d)
 	d->ctl_io.data = d;
 	ev_io_init(&d->ctl_io, on_ctl, d->ctl_fd, EV_READ);
 	ev_io_start(d->loop, &d->ctl_io);
-	/* The first keepalive goes out at once so the accepting side learns us before any data. */
-	d->keepalive.data = d;
-	ev_timer_init(&d->keepalive, on_keepalive, 0., (double)d->link.conf.keepalive);
-	ev_timer_start(d->loop, &d->keepalive);
+	/* The first tick comes at once: its keepalives let the accepting side learn us before any data. */
+	d->tick.data = d;
+	ev_timer_init(&d->tick, on_tick, 0., TICK_SECONDS);
+	ev_timer_start(d->loop, &d->tick);
 	ev_signal_init(&d->sigint, on_signal, SIGINT);
 	ev_signal_init(&d->sigterm, on_signal, SIGTERM);
 	ev_signal_start(d->loop, &d->sigint);

@@ -7,7 +7,13 @@
 #include "link.h"
 #include "log.h"
 
-static void fill_header(struct link *l, struct path *p, uint8_t type, size_t len, uint32_t now_us,
+/* The header's timestamp: microseconds of the monotonic clock, modulo 2^32. */
+static uint32_t stamp(uint64_t now)
+{
+	return (uint32_t)(now / 1000);
+}
+
+static void fill_header(struct link *l, struct path *p, uint8_t type, size_t len, uint64_t now,
 			uint8_t *frame)
 {
 	struct wire_header h = {
@@ -16,7 +22,7 @@ static void fill_header(struct link *l, struct path *p, uint8_t type, size_t len
 		.path_id = (uint8_t)p->index,
 		.length = (uint16_t)len,
 		.path_seq = p->tx_seq++,
-		.timestamp_us = now_us,
+		.timestamp_us = stamp(now),
 		.seq = l->seq++,
 	};
 
@@ -39,7 +45,7 @@ static size_t read_inner(struct link *l, uint8_t *frame)
 	}
 }
 
-void link_forward_from_tun(struct link *l, uint32_t now_us)
+void link_forward_from_tun(struct link *l, uint64_t now)
 {
 	unsigned i;
 
@@ -59,7 +65,7 @@ void link_forward_from_tun(struct link *l, uint32_t now_us)
 			l->drop[DROP_NO_PATH]++;
 			continue;
 		}
-		fill_header(l, &l->path[pick], WIRE_DATA, len, now_us, frame);
+		fill_header(l, &l->path[pick], WIRE_DATA, len, now, frame);
 		path_queue(&l->path[pick], frame, len + WIRE_HEADER_LEN);
 	}
 	for (unsigned p = 0; p < l->conf.npaths; p++)
@@ -67,8 +73,18 @@ void link_forward_from_tun(struct link *l, uint32_t now_us)
 			path_flush(&l->path[p]);
 }
 
+static void send_keepalive(struct link *l, struct path *p, uint64_t now)
+{
+	/* From a buffer of its own, outside any batch. */
+	uint8_t frame[WIRE_HEADER_LEN];
+
+	fill_header(l, p, WIRE_KEEPALIVE, 0, now, frame);
+	path_queue(p, frame, sizeof(frame));
+	path_flush(p);
+}
+
 /* Is `from` allowed to speak for path p? Learns the peer on an accepting path. */
-static bool accept_source(struct link *l, struct path *p, const struct endpoint *from)
+static bool accept_source(struct link *l, struct path *p, const struct endpoint *from, uint64_t now)
 {
 	char text[ADDR_TEXT_MAX];
 
@@ -79,9 +95,18 @@ static bool accept_source(struct link *l, struct path *p, const struct endpoint 
 		return false;
 	}
 	p->remote = *from;
-	sched_set_up(&l->sched, p->index, true);
 	log_info("path %s: peer is %s", p->conf->name, addr_format(from, text, sizeof(text)));
+	/* Answer at once, so the peer hears this path is alive without waiting a keepalive interval. */
+	send_keepalive(l, p, now);
 	return true;
+}
+
+static void note_alive(struct link *l, struct path *p, uint64_t now)
+{
+	if (!health_on_rx(&l->health[p->index], now))
+		return;
+	sched_set_up(&l->sched, p->index, true);
+	log_info("path %s: up", p->conf->name);
 }
 
 static void deliver(struct link *l, const uint8_t *payload, size_t len)
@@ -96,7 +121,7 @@ static void deliver(struct link *l, const uint8_t *payload, size_t len)
 }
 
 static void receive_one(struct link *l, struct path *p, const uint8_t *buf, size_t len,
-			const struct endpoint *from)
+			const struct endpoint *from, uint64_t now)
 {
 	struct wire_header h;
 	enum wire_error e = len ? wire_decode(buf, len, l->conf.npaths, &h) : WIRE_BAD_LENGTH;
@@ -108,35 +133,40 @@ static void receive_one(struct link *l, struct path *p, const uint8_t *buf, size
 		l->drop[e]++;
 		return;
 	}
-	if (!accept_source(l, p, from))
+	if (!accept_source(l, p, from, now))
 		return;
+	note_alive(l, p, now);
 	p->stats.rx_packets++;
 	p->stats.rx_bytes += len;
 	if (h.type == WIRE_DATA)
 		deliver(l, buf + WIRE_HEADER_LEN, h.length);
 }
 
-void link_forward_to_tun(struct link *l, unsigned i)
+void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 {
 	struct path *p = &l->path[i];
 	unsigned n = path_receive(p, &l->rx);
 
 	for (unsigned k = 0; k < n; k++)
-		receive_one(l, p, l->rx.buf + k * l->rx.slot, path_rx_len(&l->rx, k), &l->rx.from[k]);
+		receive_one(l, p, l->rx.buf + k * l->rx.slot, path_rx_len(&l->rx, k), &l->rx.from[k], now);
 }
 
-void link_send_keepalives(struct link *l, uint32_t now_us)
+void link_tick(struct link *l, uint64_t now)
 {
-	/* Keepalives are sent one at a time, from a buffer of their own, outside any batch. */
-	uint8_t frame[WIRE_HEADER_LEN];
+	bool keepalive_due = now >= l->next_keepalive;
 
+	if (keepalive_due)
+		l->next_keepalive = now + (uint64_t)l->conf.keepalive * 1000000000ull;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		struct path *p = &l->path[i];
 
-		if (!p->remote.len)
-			continue;
-		fill_header(l, p, WIRE_KEEPALIVE, 0, now_us, frame);
-		path_queue(p, frame, sizeof(frame));
-		path_flush(p);
+		if (health_tick(&l->health[i], now)) {
+			sched_set_up(&l->sched, i, false);
+			log_warnx("path %s: down, nothing heard for %u s", p->conf->name,
+				  l->conf.keepalive * LINK_DOWN_AFTER_KEEPALIVES);
+		}
+		/* Down paths keep sending keepalives: that is how the peer learns they healed. */
+		if (keepalive_due && p->remote.len)
+			send_keepalive(l, p, now);
 	}
 }

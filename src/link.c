@@ -101,8 +101,9 @@ static bool configure_tun(struct link *l, char *err, size_t errlen)
 	return netlink_link_up(l->ifindex, l->mtu, err, errlen);
 }
 
-static bool open_paths(struct link *l, char *err, size_t errlen)
+static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 {
+	uint64_t down_after = (uint64_t)l->conf.keepalive * LINK_DOWN_AFTER_KEEPALIVES * 1000000000ull;
 	uint32_t weights[WIRE_MAX_PATHS];
 
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
@@ -111,12 +112,15 @@ static bool open_paths(struct link *l, char *err, size_t errlen)
 		weights[i] = l->conf.path[i].weight;
 	}
 	sched_init(&l->sched, l->conf.npaths, weights);
-	for (unsigned i = 0; i < l->conf.npaths; i++)
-		sched_set_up(&l->sched, i, l->path[i].remote.len != 0);
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, now);
+		sched_set_up(&l->sched, i, l->health[i].state == PATH_UP);
+	}
+	l->next_keepalive = now;
 	return true;
 }
 
-bool link_open(struct link *l, const struct conf *c, char *err, size_t errlen)
+bool link_open(struct link *l, const struct conf *c, uint64_t now, char *err, size_t errlen)
 {
 	memset(l, 0, sizeof(*l));
 	l->conf = *c;
@@ -131,7 +135,7 @@ bool link_open(struct link *l, const struct conf *c, char *err, size_t errlen)
 		link_close(l);
 		return false;
 	}
-	if (!configure_tun(l, err, errlen) || !open_paths(l, err, errlen)) {
+	if (!configure_tun(l, err, errlen) || !open_paths(l, now, err, errlen)) {
 		link_close(l);
 		return false;
 	}
@@ -164,7 +168,7 @@ void link_snapshot(const struct link *l, struct status *st)
 		struct status_path *sp = &st->path[i];
 
 		snprintf(sp->name, sizeof(sp->name), "%s", p->conf->name);
-		snprintf(sp->state, sizeof(sp->state), "%s", l->sched.up[i] ? "up" : "waiting");
+		snprintf(sp->state, sizeof(sp->state), "%s", health_state_name(l->health[i].state));
 		addr_format(&p->bound, sp->local, sizeof(sp->local));
 		addr_format(&p->remote, sp->remote, sizeof(sp->remote));
 		sp->weight = l->sched.weight[i];
