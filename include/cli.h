@@ -12,6 +12,7 @@ int cli_status(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_help(int argc, char **argv);
+int cli_genkey(int argc, char **argv);
 
 /* Prints "netagg: <msg>" and "usage: ..." for cmd to stderr; returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *msg);

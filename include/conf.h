@@ -3,6 +3,7 @@
 #ifndef NETAGG_CONF_H
 #define NETAGG_CONF_H
 
+#include <limits.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "seal.h"
 #include "wire.h"
 
 #define CONF_MAX_ADDRESSES 8
@@ -18,8 +20,11 @@
 #define CONF_MTU_MAX 9000
 #define CONF_KEEPALIVE_DEFAULT 1 /* seconds */
 #define CONF_ERR_MAX 512
+#define CONF_USER_DEFAULT "nobody"
+#define CONF_USER_MAX 33
 
 enum conf_mode { CONF_MODE_UDP, CONF_MODE_RAW };
+enum conf_cipher { CONF_CIPHER_AUTO, CONF_CIPHER_CHACHA20_POLY1305, CONF_CIPHER_AES256_GCM };
 
 struct conf_path {
 	char name[IFNAMSIZ];
@@ -36,6 +41,9 @@ struct conf {
 	unsigned naddress;
 	unsigned mtu;       /* 0: derived from the paths at start-up */
 	unsigned keepalive; /* seconds between keepalives on each path */
+	char key_file[PATH_MAX]; /* pre-shared key; relative paths resolved against the config's directory */
+	enum conf_cipher cipher; /* auto: AES-256-GCM when both ends have AES-NI, else ChaCha20-Poly1305 */
+	char user[CONF_USER_MAX]; /* the daemon drops to this user after set-up; "root" keeps root */
 	struct conf_path path[WIRE_MAX_PATHS];
 	unsigned npaths;
 };
@@ -51,6 +59,8 @@ bool conf_parse(const char *text, const char *name, struct conf *c, char *err, s
 
 /* Prints c in the normalised form that conf_parse reads back to the same struct. */
 void conf_print(FILE *out, const struct conf *c);
+
+const char *conf_cipher_name(enum conf_cipher c);
 
 /* Does c hold an address of this family (for MTU rules)? */
 bool conf_has_family(const struct conf *c, int family);

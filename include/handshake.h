@@ -19,10 +19,13 @@
 #define HS_PUB_LEN 32
 #define HS_SEC_LEN 32
 #define HS_MAC_LEN 32
-/* INIT payload: e_pub(32) timestamp(8) epoch(1) cipher(1) reserved(6) mac(32) */
+/* INIT payload: e_pub(32) timestamp(8) epoch(1) ciphers(1) reserved(6) mac(32) */
 #define HS_INIT_LEN 80
-/* RESP payload: e_pub(32) mac(32) */
-#define HS_RESP_LEN 64
+/* RESP payload: e_pub(32) cipher(1) reserved(7) mac(32) */
+#define HS_RESP_LEN 72
+
+/* A set of ciphers, as offered in an INIT. */
+#define HS_CIPHER_BIT(c) (1u << (c))
 
 /* MAC keys derived once from the pre-shared key; one per message kind, so neither can be reflected as the other. */
 struct hs_keys {
@@ -35,7 +38,7 @@ struct hs_init {
 	uint8_t e_pub[HS_PUB_LEN];
 	uint64_t timestamp; /* initiator's wall clock, ns: must grow, so old INITs cannot be replayed */
 	uint8_t epoch;      /* 1..127: names the session in the key id of sealed frames */
-	uint8_t cipher;     /* enum seal_cipher: both ends must agree */
+	uint8_t ciphers;    /* HS_CIPHER_BIT set of what the initiator can use */
 };
 
 void hs_derive(const uint8_t psk[HS_PSK_LEN], struct hs_keys *k);
@@ -48,13 +51,20 @@ void hs_write_init(const struct hs_keys *k, const uint8_t *header, const struct 
 bool hs_read_init(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
 		  struct hs_init *out);
 
-/* Writes the RESP payload, bound by its MAC to the INIT it answers. */
+/* Writes the RESP payload, with the cipher chosen, bound by its MAC to the INIT it answers. */
 void hs_write_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t e_pub[HS_PUB_LEN],
-		   const struct hs_init *answered, uint8_t *out);
+		   uint8_t cipher, const struct hs_init *answered, uint8_t *out);
 
-/* Checks a RESP against the INIT we sent; on success copies the responder's public key. */
+/* Checks a RESP against the INIT we sent; on success copies the responder's public key and cipher. */
 bool hs_read_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
-		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN]);
+		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher);
+
+/*
+ * The cipher a responder able to use `mine` picks for an INIT offering `offered`:
+ * AES-256-GCM when both can (it is the faster one where the CPU has AES-NI), else
+ * ChaCha20-Poly1305; -1 when they share none.
+ */
+int hs_choose_cipher(uint8_t offered, uint8_t mine);
 
 /*
  * The session keys of one side. `initiator` says which side this is. False when the

@@ -8,12 +8,32 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "handshake.h"
 #include "health.h"
 #include "path.h"
 #include "sched.h"
+#include "session.h"
 #include "status.h"
 
 #define LINK_TUN_BATCH 64 /* inner packets read from the TUN per wake-up */
+
+/* Key exchange state: who starts handshakes, the one in flight, the sessions. */
+struct keying {
+	bool initiator; /* this end knows a remote, so it starts handshakes */
+	uint8_t ciphers; /* HS_CIPHER_BIT set this end can use */
+	struct hs_keys keys;
+	struct session_table sessions;
+	bool pending; /* an INIT awaits its RESP */
+	struct hs_init sent;
+	uint8_t e_sec[HS_SEC_LEN];
+	uint64_t init_sent_at; /* monotonic ns */
+	unsigned init_attempts; /* picks the path of the next INIT, round robin */
+	uint64_t last_timestamp; /* of our last INIT (wall clock ns), strictly growing */
+	uint64_t peer_timestamp; /* newest INIT accepted from the peer */
+	uint8_t last_epoch;
+	uint64_t auth_failures; /* since the last log line about them */
+	uint64_t auth_logged_at;
+};
 
 struct link {
 	struct conf conf;
@@ -22,6 +42,7 @@ struct link {
 	unsigned ifindex;
 	struct path path[WIRE_MAX_PATHS];
 	struct sched sched;
+	struct keying keying;
 	struct health health[WIRE_MAX_PATHS];
 	uint64_t next_keepalive; /* ns, monotonic */
 	uint64_t seq;            /* next global sequence number */
@@ -55,5 +76,33 @@ void link_tick(struct link *l, uint64_t now);
 
 /* Bytes a frame adds on the wire around an inner packet, outer IP and UDP included. */
 unsigned link_overhead(int family);
+
+/* Key exchange (keying.c). */
+#define KEYING_REKEY_AFTER_NS (120ull * 1000000000ull) /* start a new handshake after */
+#define KEYING_REJECT_AFTER_NS (300ull * 1000000000ull) /* forget a session after */
+#define KEYING_RETRY_NS (1000000000ull)                 /* resend an unanswered INIT after */
+#define KEYING_REKEY_AFTER_FRAMES (1ull << 60)
+#define KEYING_LOG_INTERVAL_NS (10ull * 1000000000ull)  /* at most one auth-failure log line per */
+
+/* Loads the key; false with err when the key file or the cipher cannot be used. */
+bool keying_init(struct link *l, char *err, size_t errlen);
+void keying_wipe(struct link *l);
+/* Starts or retries a handshake when one is due; forgets old sessions. */
+void keying_tick(struct link *l, uint64_t now);
+/* Handles an authentic-looking INIT/RESP frame received on path p; true when it was accepted. */
+bool keying_on_init(struct link *l, struct path *p, const uint8_t *frame, const struct wire_header *h,
+		    const struct endpoint *from, uint64_t now);
+bool keying_on_resp(struct link *l, struct path *p, const uint8_t *frame, const struct wire_header *h,
+		    uint64_t now);
+/* Counts a frame that failed authentication; logs a summary at most every KEYING_LOG_INTERVAL_NS. */
+void keying_auth_failed(struct link *l, const struct path *p, const struct endpoint *from, uint64_t now);
+
+/* Shared by datapath.c and keying.c: header filling and sending single frames. */
+void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len, uint64_t now,
+		      uint8_t *frame);
+/* Seals and sends a keepalive on p under the current session (nothing when there is none). */
+void link_send_keepalive(struct link *l, struct path *p, uint64_t now);
+/* Takes `from` as path p's peer address (only ever after p's frame proved authentic). */
+void link_learn_peer(struct link *l, struct path *p, const struct endpoint *from, uint64_t now);
 
 #endif

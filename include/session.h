@@ -24,6 +24,7 @@ struct session {
 	bool confirmed; /* the peer holds the keys: safe to send with */
 	uint8_t epoch;  /* 1..SESSION_EPOCH_MAX, chosen by the initiator */
 	uint64_t created;
+	uint64_t tx_frames; /* sealed under tx so far: rekey long before a cipher's limits */
 	struct seal_key tx, rx;
 	struct replay replay;
 };

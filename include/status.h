@@ -16,6 +16,11 @@ enum drop_reason {
 	DROP_NO_PATH,                       /* inner packet read while no path was up */
 	DROP_TOO_BIG,                       /* inner packet larger than the tunnel MTU */
 	DROP_TUN_WRITE,                     /* the kernel refused the decapsulated packet */
+	DROP_BAD_AUTH,                      /* failed authentication (AEAD tag or handshake MAC) */
+	DROP_REPLAY,                        /* a frame or handshake seen before, or too old */
+	DROP_NO_SESSION,                    /* sealed under a key id this end does not hold */
+	DROP_NO_KEY,                        /* inner packet read before any session was set up */
+	DROP_BAD_HANDSHAKE,                 /* authentic handshake this end cannot accept (cipher, epoch, stale) */
 	DROP_REASON_COUNT
 };
 

@@ -9,15 +9,24 @@
 #define WIRE_VERSION 1
 #define WIRE_HEADER_LEN 24
 #define WIRE_MAX_PATHS 8
+#define WIRE_TAG_LEN 16 /* AEAD tag after the payload of a sealed frame */
 /* Largest inner packet a frame can carry (the length field is 16 bits). */
-#define WIRE_MAX_PAYLOAD (65535 - WIRE_HEADER_LEN)
+#define WIRE_MAX_PAYLOAD (65535 - WIRE_HEADER_LEN - WIRE_TAG_LEN)
+#define WIRE_HS_INIT_LEN 80 /* payload of a handshake initiation */
+#define WIRE_HS_RESP_LEN 72 /* payload of a handshake response */
 
 enum wire_type {
-	WIRE_DATA = 1,      /* payload is one inner IPv4 or IPv6 packet */
-	WIRE_KEEPALIVE = 2, /* empty; tells the accepting side where the peer is */
+	WIRE_DATA = 1,      /* sealed; the plaintext is one inner IPv4 or IPv6 packet */
+	WIRE_KEEPALIVE = 2, /* sealed, empty plaintext; proves the path alive, teaches the peer our address */
+	WIRE_HS_INIT = 3,   /* unsealed, MACed: starts a key exchange */
+	WIRE_HS_RESP = 4,   /* unsealed, MACed: answers it */
 };
 
-/* key_id 0 marks an unsealed frame; other values are reserved for sealed key epochs. */
+/*
+ * key_id names the session a sealed frame (data, keepalive) is sealed under and is
+ * never 0 for them; handshake frames carry key_id 0. For a sealed frame `length` is
+ * the plaintext length and the datagram is header + length + WIRE_TAG_LEN bytes.
+ */
 struct wire_header {
 	uint8_t version;
 	uint8_t type;
@@ -36,10 +45,11 @@ enum wire_error {
 	WIRE_SHORT,       /* shorter than the header */
 	WIRE_BAD_VERSION, /* version field is not WIRE_VERSION */
 	WIRE_BAD_TYPE,    /* unknown type */
-	WIRE_BAD_KEY,     /* sealed frame (key_id != 0) that this build cannot open */
+	WIRE_BAD_KEY,     /* handshake frame with a key id */
+	WIRE_UNSEALED,    /* data or keepalive without a key id */
 	WIRE_BAD_PATH,    /* path id not configured here */
-	WIRE_BAD_LENGTH,  /* length field does not match the datagram */
-	WIRE_BAD_INNER,   /* payload is not a well-formed IPv4/IPv6 packet of that length */
+	WIRE_BAD_LENGTH,  /* length field does not match the datagram, or the type's size */
+	WIRE_BAD_INNER,   /* decrypted payload is not a well-formed IPv4/IPv6 packet of that length */
 	WIRE_ERROR_COUNT
 };
 
@@ -47,9 +57,10 @@ enum wire_error {
 void wire_encode(const struct wire_header *h, uint8_t *out);
 
 /*
- * Decodes and validates the datagram buf[0..len) received on a node with
- * `npaths` paths. On WIRE_OK, h is filled and the payload is
- * buf[WIRE_HEADER_LEN .. WIRE_HEADER_LEN + h->length).
+ * Decodes and checks the header of datagram buf[0..len) received on a node with
+ * `npaths` paths: everything that can be checked before authentication. On WIRE_OK
+ * the payload (ciphertext for sealed frames) is buf[WIRE_HEADER_LEN ..
+ * WIRE_HEADER_LEN + h->length), followed by the tag for sealed frames.
  */
 enum wire_error wire_decode(const uint8_t *buf, size_t len, unsigned npaths, struct wire_header *h);
 
@@ -58,5 +69,11 @@ const char *wire_error_name(enum wire_error e);
 
 /* Checks that buf[0..len) is one IPv4 or IPv6 packet whose own length field says len. */
 enum wire_error wire_check_inner(const uint8_t *buf, size_t len);
+
+/* Is a frame of this type sealed? */
+int wire_is_sealed(uint8_t type);
+
+/* Bytes a frame of this type adds around its payload (header, and tag when sealed). */
+size_t wire_overhead(uint8_t type);
 
 #endif

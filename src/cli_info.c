@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "ctlproto.h"
 #include "instance.h"
+#include "keyfile.h"
 #include "rundir.h"
 
 static const struct {
@@ -23,6 +24,7 @@ static const struct {
 	{ "run", "[-v] NAME|FILE", "run a link in the foreground (for systemd, procd)" },
 	{ "status", "[-j] [IFACE|NAME]", "show paths, counters and drops (-j: JSON)" },
 	{ "check", "[-v] FILE", "validate a config (-v: print it normalised)" },
+	{ "genkey", "", "print a new random pre-shared key (base64) for key_file" },
 	{ "version", "", "print the version" },
 	{ "help", "", "print this help" },
 };
@@ -47,6 +49,18 @@ int cli_help(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(usage_lines) / sizeof(usage_lines[0]); i++)
 		printf("  %-7s %-19s %s\n", usage_lines[i].cmd, usage_lines[i].args, usage_lines[i].what);
 	printf("\nThe run directory is %s (set NETAGG_RUNDIR to change it).\n", rundir_base());
+	return CLI_OK;
+}
+
+int cli_genkey(int argc, char **argv)
+{
+	char text[KEYFILE_TEXT_LEN];
+
+	(void)argv;
+	if (argc != 0)
+		return cli_usage("genkey", "genkey takes no arguments");
+	keyfile_generate(text);
+	printf("%s\n", text);
 	return CLI_OK;
 }
 

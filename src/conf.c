@@ -13,6 +13,7 @@ struct reader {
 	const char *file;
 	char *err;
 	size_t errlen;
+	bool resolve_relative; /* file names a real file, so relative paths in it can be resolved */
 };
 
 __attribute__((format(printf, 3, 4))) static bool fail_at(struct reader *r, const config_setting_t *s,
@@ -244,9 +245,83 @@ static bool read_mtu(struct reader *r, const config_setting_t *s, struct conf *c
 	return true;
 }
 
+static bool read_cipher(struct reader *r, const config_setting_t *s, struct conf *c)
+{
+	const char *v = NULL;
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (strcmp(v, "auto") == 0)
+		c->cipher = CONF_CIPHER_AUTO;
+	else if (strcmp(v, "chacha20-poly1305") == 0)
+		c->cipher = CONF_CIPHER_CHACHA20_POLY1305;
+	else if (strcmp(v, "aes-256-gcm") == 0)
+		c->cipher = CONF_CIPHER_AES256_GCM;
+	else
+		return fail_at(r, s, "cipher must be \"auto\", \"chacha20-poly1305\" or \"aes-256-gcm\", not \"%s\"",
+			       v);
+	return true;
+}
+
+/* A relative key_file is taken relative to the config file's directory, as people expect. */
+static bool read_key_file(struct reader *r, const config_setting_t *s, struct conf *c)
+{
+	const char *v = NULL, *slash = strrchr(r->file, '/');
+	int n;
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (!*v || strpbrk(v, "\"\\\n"))
+		return fail_at(r, s, "key_file must be a path without quotes, backslashes or newlines");
+	if (v[0] == '/' || !slash || !r->resolve_relative)
+		n = snprintf(c->key_file, sizeof(c->key_file), "%s", v);
+	else
+		n = snprintf(c->key_file, sizeof(c->key_file), "%.*s/%s", (int)(slash - r->file), r->file, v);
+	if (n < 0 || (size_t)n >= sizeof(c->key_file))
+		return fail_at(r, s, "key_file path is too long");
+	return true;
+}
+
+static bool read_user(struct reader *r, const config_setting_t *s, struct conf *c)
+{
+	const char *v = NULL;
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (!*v || strlen(v) >= sizeof(c->user) || strpbrk(v, ":/ \t\n"))
+		return fail_at(r, s, "user \"%s\" is not a valid user name", v);
+	strcpy(c->user, v);
+	return true;
+}
+
+/* Keys that only make sense for one mode, and keys that one mode cannot do without. */
+static bool check_mode_keys(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	if (c->mode == CONF_MODE_UDP && !c->key_file[0])
+		return fail_at(r, NULL, "missing 'key_file': mode \"udp\" authenticates and encrypts every "
+				      "packet with a pre-shared key (make one with: netagg genkey)");
+	(void)root;
+	return true;
+}
+
+static bool read_security(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t *s;
+
+	strcpy(c->user, CONF_USER_DEFAULT);
+	if ((s = config_setting_get_member(root, "key_file")) && !read_key_file(r, s, c))
+		return false;
+	if ((s = config_setting_get_member(root, "cipher")) && !read_cipher(r, s, c))
+		return false;
+	if ((s = config_setting_get_member(root, "user")) && !read_user(r, s, c))
+		return false;
+	return check_mode_keys(r, root, c);
+}
+
 static bool read_root(struct reader *r, const config_setting_t *root, struct conf *c)
 {
-	static const char *const known[] = { "interface", "mode", "address", "mtu", "keepalive", "paths", NULL };
+	static const char *const known[] = { "interface", "mode", "address", "mtu", "keepalive", "paths",
+					     "key_file", "cipher", "user", NULL };
 	const config_setting_t *s;
 
 	if (!check_keys(r, root, known))
@@ -264,7 +339,9 @@ static bool read_root(struct reader *r, const config_setting_t *root, struct con
 	c->keepalive = CONF_KEEPALIVE_DEFAULT;
 	if ((s = config_setting_get_member(root, "keepalive")) && !get_uint(r, s, 1, 3600, &c->keepalive))
 		return false;
-	return read_paths(r, root, c);
+	if (!read_paths(r, root, c))
+		return false;
+	return read_security(r, root, c);
 }
 
 static bool read_document(struct reader *r, config_t *cfg, struct conf *c)
@@ -281,7 +358,7 @@ static bool parse_failed(struct reader *r, config_t *cfg)
 
 bool conf_parse(const char *text, const char *name, struct conf *c, char *err, size_t errlen)
 {
-	struct reader r = { name, err, errlen };
+	struct reader r = { name, err, errlen, false };
 	config_t cfg;
 	bool ok;
 
@@ -293,7 +370,7 @@ bool conf_parse(const char *text, const char *name, struct conf *c, char *err, s
 
 bool conf_load(const char *file, struct conf *c, char *err, size_t errlen)
 {
-	struct reader r = { file, err, errlen };
+	struct reader r = { file, err, errlen, true };
 	config_t cfg;
 	FILE *f;
 	bool ok;
@@ -308,6 +385,18 @@ bool conf_load(const char *file, struct conf *c, char *err, size_t errlen)
 	config_destroy(&cfg);
 	fclose(f);
 	return ok;
+}
+
+const char *conf_cipher_name(enum conf_cipher c)
+{
+	switch (c) {
+	case CONF_CIPHER_CHACHA20_POLY1305:
+		return "chacha20-poly1305";
+	case CONF_CIPHER_AES256_GCM:
+		return "aes-256-gcm";
+	default:
+		return "auto";
+	}
 }
 
 bool conf_has_family(const struct conf *c, int family)
@@ -344,6 +433,10 @@ void conf_print(FILE *out, const struct conf *c)
 	if (c->mtu)
 		fprintf(out, "mtu = %u;\n", c->mtu);
 	fprintf(out, "keepalive = %u;\n", c->keepalive);
+	if (c->key_file[0])
+		fprintf(out, "key_file = \"%s\";\n", c->key_file);
+	fprintf(out, "cipher = \"%s\";\n", conf_cipher_name(c->cipher));
+	fprintf(out, "user = \"%s\";\n", c->user);
 	fprintf(out, "paths = (\n");
 	for (unsigned i = 0; i < c->npaths; i++)
 		print_path(out, &c->path[i], i + 1 == c->npaths);

@@ -18,6 +18,7 @@
 #include "ctlproto.h"
 #include "link.h"
 #include "log.h"
+#include "privdrop.h"
 #include "rundir.h"
 
 #define MAX_CTL_CONNS 8
@@ -209,7 +210,8 @@ static bool start(struct daemon *d, const struct conf *c, char *err, size_t errl
 	if (d->ctl_fd < 0)
 		return false;
 	d->pid_written = write_pid_file(d->pid_path, err, errlen);
-	return d->pid_written;
+	/* Everything privileged is done: the TUN, sockets and files are open. */
+	return d->pid_written && privdrop(c->user, err, errlen);
 }
 
 static void watch(struct daemon *d)
@@ -247,7 +249,8 @@ static void stop(struct daemon *d)
 		close(d->ctl_fd);
 		unlink(d->sock_path);
 	}
-	/* Only what this process created: a refused start must not touch a live instance's files. */
+	/* Only what this process created: a refused start must not touch a live instance's files.
+	 * After dropping root these unlinks fail; `netagg down` removes the files then. */
 	if (d->pid_written)
 		unlink(d->pid_path);
 	if (d->link_opened)

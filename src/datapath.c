@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Moves packets between the TUN and the paths: frame, schedule, send; receive, check, deliver. */
+/* Moves packets between the TUN and the paths: seal, schedule, send; receive, check, open, deliver. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,27 +13,51 @@ static uint32_t stamp(uint64_t now)
 	return (uint32_t)(now / 1000);
 }
 
-static void fill_header(struct link *l, struct path *p, uint8_t type, size_t len, uint64_t now,
-			uint8_t *frame)
+void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len, uint64_t now,
+		      uint8_t *frame)
 {
 	struct wire_header h = {
 		.version = WIRE_VERSION,
 		.type = type,
 		.path_id = (uint8_t)p->index,
+		.key_id = key_id,
 		.length = (uint16_t)len,
 		.path_seq = p->tx_seq++,
 		.timestamp_us = stamp(now),
-		.seq = l->seq++,
+		.seq = l->seq++, /* also the AEAD nonce: never repeats in the daemon's life */
 	};
 
 	wire_encode(&h, frame);
+}
+
+/* Seals frame[header | len bytes] under s in place; returns the datagram length. */
+static size_t seal_frame(struct link *l, struct session *s, struct path *p, uint8_t type, size_t len,
+			 uint64_t now, uint8_t *frame)
+{
+	uint64_t nonce = l->seq;
+
+	link_fill_header(l, p, type, session_key_id(s), len, now, frame);
+	s->tx_frames++;
+	return seal_close(&s->tx, nonce, frame, WIRE_HEADER_LEN, len);
+}
+
+void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
+{
+	/* From a buffer of its own, outside any batch. */
+	uint8_t frame[WIRE_HEADER_LEN + WIRE_TAG_LEN];
+	struct session *s = session_for_tx(&l->keying.sessions);
+
+	if (!s || !p->remote.len)
+		return;
+	path_queue(p, frame, seal_frame(l, s, p, WIRE_KEEPALIVE, 0, now, frame));
+	path_flush(p);
 }
 
 /* Reads one inner packet into frame's payload; returns its length, 0 when the TUN is drained. */
 static size_t read_inner(struct link *l, uint8_t *frame)
 {
 	for (;;) {
-		ssize_t n = read(l->tun_fd, frame + WIRE_HEADER_LEN, l->slot - WIRE_HEADER_LEN);
+		ssize_t n = read(l->tun_fd, frame + WIRE_HEADER_LEN, l->slot - WIRE_HEADER_LEN - WIRE_TAG_LEN);
 
 		if (n > 0)
 			return (size_t)n;
@@ -45,60 +69,57 @@ static size_t read_inner(struct link *l, uint8_t *frame)
 	}
 }
 
+/* Picks a path and a session for an inner packet of len bytes; NULL (counted) when there is none. */
+static struct path *route(struct link *l, size_t len, struct session **s)
+{
+	int pick;
+
+	if (len > l->mtu) {
+		l->drop[DROP_TOO_BIG]++;
+		return NULL;
+	}
+	*s = session_for_tx(&l->keying.sessions);
+	if (!*s) {
+		l->drop[DROP_NO_KEY]++;
+		return NULL;
+	}
+	pick = sched_pick(&l->sched, (uint32_t)(len + WIRE_HEADER_LEN + WIRE_TAG_LEN));
+	if (pick < 0) {
+		l->drop[DROP_NO_PATH]++;
+		return NULL;
+	}
+	return &l->path[pick];
+}
+
 void link_forward_from_tun(struct link *l, uint64_t now)
 {
-	unsigned i;
-
-	for (i = 0; i < LINK_TUN_BATCH; i++) {
+	for (unsigned i = 0; i < LINK_TUN_BATCH; i++) {
 		uint8_t *frame = l->tx_buf + i * l->slot;
 		size_t len = read_inner(l, frame);
-		int pick;
+		struct session *s = NULL;
+		struct path *p;
 
 		if (len == 0)
 			break;
-		if (len > l->mtu) {
-			l->drop[DROP_TOO_BIG]++;
-			continue;
-		}
-		pick = sched_pick(&l->sched, (uint32_t)(len + WIRE_HEADER_LEN));
-		if (pick < 0) {
-			l->drop[DROP_NO_PATH]++;
-			continue;
-		}
-		fill_header(l, &l->path[pick], WIRE_DATA, len, now, frame);
-		path_queue(&l->path[pick], frame, len + WIRE_HEADER_LEN);
+		p = route(l, len, &s);
+		if (p)
+			path_queue(p, frame, seal_frame(l, s, p, WIRE_DATA, len, now, frame));
 	}
 	for (unsigned p = 0; p < l->conf.npaths; p++)
 		if (l->path[p].queued)
 			path_flush(&l->path[p]);
 }
 
-static void send_keepalive(struct link *l, struct path *p, uint64_t now)
-{
-	/* From a buffer of its own, outside any batch. */
-	uint8_t frame[WIRE_HEADER_LEN];
-
-	fill_header(l, p, WIRE_KEEPALIVE, 0, now, frame);
-	path_queue(p, frame, sizeof(frame));
-	path_flush(p);
-}
-
-/* Is `from` allowed to speak for path p? Learns the peer on an accepting path. */
-static bool accept_source(struct link *l, struct path *p, const struct endpoint *from, uint64_t now)
+void link_learn_peer(struct link *l, struct path *p, const struct endpoint *from, uint64_t now)
 {
 	char text[ADDR_TEXT_MAX];
 
 	if (p->remote.len && addr_equal(&p->remote, from))
-		return true;
-	if (p->conf->remote.len) {
-		l->drop[DROP_BAD_SOURCE]++;
-		return false;
-	}
+		return;
 	p->remote = *from;
 	log_info("path %s: peer is %s", p->conf->name, addr_format(from, text, sizeof(text)));
 	/* Answer at once, so the peer hears this path is alive without waiting a keepalive interval. */
-	send_keepalive(l, p, now);
-	return true;
+	link_send_keepalive(l, p, now);
 }
 
 static void note_alive(struct link *l, struct path *p, uint64_t now)
@@ -113,6 +134,10 @@ static void deliver(struct link *l, const uint8_t *payload, size_t len)
 {
 	ssize_t n;
 
+	if (wire_check_inner(payload, len) != WIRE_OK) {
+		l->drop[WIRE_BAD_INNER]++;
+		return;
+	}
 	do
 		n = write(l->tun_fd, payload, len);
 	while (n < 0 && errno == EINTR);
@@ -120,11 +145,39 @@ static void deliver(struct link *l, const uint8_t *payload, size_t len)
 		l->drop[DROP_TUN_WRITE]++;
 }
 
-static void receive_one(struct link *l, struct path *p, const uint8_t *buf, size_t len,
+/* Opens a sealed frame in place: the replay window is only touched once it proved authentic. */
+static bool open_sealed(struct link *l, struct path *p, uint8_t *buf, size_t len, const struct wire_header *h,
 			const struct endpoint *from, uint64_t now)
+{
+	struct session *s = session_for_rx(&l->keying.sessions, h->key_id);
+	size_t plain;
+
+	if (!s) {
+		l->drop[DROP_NO_SESSION]++;
+		return false;
+	}
+	if (replay_check(&s->replay, h->seq) != REPLAY_OK) {
+		l->drop[DROP_REPLAY]++;
+		return false;
+	}
+	if (!seal_open(&s->rx, h->seq, buf, WIRE_HEADER_LEN, len, &plain)) {
+		keying_auth_failed(l, p, from, now);
+		return false;
+	}
+	replay_commit(&s->replay, h->seq);
+	if (!s->confirmed) {
+		s->confirmed = true; /* the peer sent under it, so it holds the keys: we may send too */
+		log_info("session %u confirmed by the peer", s->epoch);
+	}
+	return true;
+}
+
+static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len, const struct endpoint *from,
+			uint64_t now)
 {
 	struct wire_header h;
 	enum wire_error e = len ? wire_decode(buf, len, l->conf.npaths, &h) : WIRE_BAD_LENGTH;
+	bool ok;
 
 	/* Paths are listed in the same order on both ends: frames of path i arrive on socket i. */
 	if (e == WIRE_OK && h.path_id != p->index)
@@ -133,7 +186,18 @@ static void receive_one(struct link *l, struct path *p, const uint8_t *buf, size
 		l->drop[e]++;
 		return;
 	}
-	if (!accept_source(l, p, from, now))
+	/* On a path with a configured peer, a stranger is turned away before any crypto. */
+	if (p->conf->remote.len && !addr_equal(&p->remote, from)) {
+		l->drop[DROP_BAD_SOURCE]++;
+		return;
+	}
+	if (h.type == WIRE_HS_INIT)
+		ok = keying_on_init(l, p, buf, &h, from, now);
+	else if (h.type == WIRE_HS_RESP)
+		ok = keying_on_resp(l, p, buf, &h, now);
+	else if ((ok = open_sealed(l, p, buf, len, &h, from, now)))
+		link_learn_peer(l, p, from, now);
+	if (!ok)
 		return;
 	note_alive(l, p, now);
 	p->stats.rx_packets++;
@@ -155,6 +219,7 @@ void link_tick(struct link *l, uint64_t now)
 {
 	bool keepalive_due = now >= l->next_keepalive;
 
+	keying_tick(l, now);
 	if (keepalive_due)
 		l->next_keepalive = now + (uint64_t)l->conf.keepalive * 1000000000ull;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
@@ -166,7 +231,7 @@ void link_tick(struct link *l, uint64_t now)
 				  l->conf.keepalive * LINK_DOWN_AFTER_KEEPALIVES);
 		}
 		/* Down paths keep sending keepalives: that is how the peer learns they healed. */
-		if (keepalive_due && p->remote.len)
-			send_keepalive(l, p, now);
+		if (keepalive_due)
+			link_send_keepalive(l, p, now);
 	}
 }

@@ -59,7 +59,7 @@ static void init_body(const struct hs_init *in, uint8_t body[HS_INIT_LEN - HS_MA
 	memcpy(body, in->e_pub, HS_PUB_LEN);
 	put64(body + 32, in->timestamp);
 	body[40] = in->epoch;
-	body[41] = in->cipher;
+	body[41] = in->ciphers;
 }
 
 void hs_write_init(const struct hs_keys *k, const uint8_t *header, const struct hs_init *in, uint8_t *out)
@@ -81,33 +81,49 @@ bool hs_read_init(const struct hs_keys *k, const uint8_t *header, const uint8_t 
 	memcpy(out->e_pub, payload, HS_PUB_LEN);
 	out->timestamp = get64(payload + 32);
 	out->epoch = payload[40];
-	out->cipher = payload[41];
+	out->ciphers = payload[41];
 	return true;
 }
 
+#define RESP_BODY_LEN (HS_RESP_LEN - HS_MAC_LEN)
+
 void hs_write_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t e_pub[HS_PUB_LEN],
-		   const struct hs_init *answered, uint8_t *out)
+		   uint8_t cipher, const struct hs_init *answered, uint8_t *out)
 {
 	uint8_t bound[HS_INIT_LEN - HS_MAC_LEN];
 
 	init_body(answered, bound);
+	memset(out, 0, RESP_BODY_LEN);
 	memcpy(out, e_pub, HS_PUB_LEN);
-	mac(k->mac_resp, header, out, HS_PUB_LEN, bound, sizeof(bound), out + HS_PUB_LEN);
+	out[HS_PUB_LEN] = cipher;
+	mac(k->mac_resp, header, out, RESP_BODY_LEN, bound, sizeof(bound), out + RESP_BODY_LEN);
 }
 
 bool hs_read_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
-		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN])
+		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher)
 {
 	uint8_t bound[HS_INIT_LEN - HS_MAC_LEN], want[HS_MAC_LEN];
 
 	if (len != HS_RESP_LEN)
 		return false;
 	init_body(sent, bound);
-	mac(k->mac_resp, header, payload, HS_PUB_LEN, bound, sizeof(bound), want);
-	if (sodium_memcmp(want, payload + HS_PUB_LEN, HS_MAC_LEN) != 0)
+	mac(k->mac_resp, header, payload, RESP_BODY_LEN, bound, sizeof(bound), want);
+	if (sodium_memcmp(want, payload + RESP_BODY_LEN, HS_MAC_LEN) != 0)
 		return false;
 	memcpy(e_pub, payload, HS_PUB_LEN);
+	*cipher = payload[HS_PUB_LEN];
 	return true;
+}
+
+int hs_choose_cipher(uint8_t offered, uint8_t mine)
+{
+	uint8_t common = offered & mine;
+
+	if (common & HS_CIPHER_BIT(SEAL_AES256_GCM))
+		return SEAL_AES256_GCM;
+	if (common & HS_CIPHER_BIT(SEAL_CHACHA20_POLY1305))
+		return SEAL_CHACHA20_POLY1305;
+	return -1;
 }
 
 /* Binds a crypto_kx key to the pre-shared key, so a session needs both the DH secret and the PSK. */

@@ -18,7 +18,7 @@
 
 unsigned link_overhead(int family)
 {
-	return (family == AF_INET6 ? 40 : 20) + 8 + WIRE_HEADER_LEN;
+	return (family == AF_INET6 ? 40 : 20) + 8 + WIRE_HEADER_LEN + WIRE_TAG_LEN;
 }
 
 static int device_mtu(const char *name)
@@ -128,14 +128,14 @@ bool link_open(struct link *l, const struct conf *c, uint64_t now, char *err, si
 	for (unsigned i = 0; i < WIRE_MAX_PATHS; i++)
 		l->path[i].fd = -1;
 	/* One size fits any frame a peer may send, so no valid datagram is ever truncated. */
-	l->slot = WIRE_HEADER_LEN + WIRE_MAX_PAYLOAD;
+	l->slot = WIRE_HEADER_LEN + WIRE_MAX_PAYLOAD + WIRE_TAG_LEN;
 	l->tx_buf = malloc(l->slot * LINK_TUN_BATCH);
 	if (!l->tx_buf || !path_rx_init(&l->rx, l->slot)) {
 		snprintf(err, errlen, "out of memory");
 		link_close(l);
 		return false;
 	}
-	if (!configure_tun(l, err, errlen) || !open_paths(l, now, err, errlen)) {
+	if (!keying_init(l, err, errlen) || !configure_tun(l, err, errlen) || !open_paths(l, now, err, errlen)) {
 		link_close(l);
 		return false;
 	}
@@ -151,6 +151,7 @@ void link_close(struct link *l)
 	l->tun_fd = -1;
 	free(l->tx_buf);
 	l->tx_buf = NULL;
+	keying_wipe(l);
 	path_rx_free(&l->rx);
 }
 

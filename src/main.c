@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "seal.h"
 
 static const struct {
 	const char *name;
@@ -12,13 +13,17 @@ static const struct {
 	{ "up", cli_up },         { "down", cli_down },       { "run", cli_run },
 	{ "status", cli_status }, { "check", cli_check },     { "version", cli_version },
 	{ "help", cli_help },     { "--help", cli_help },     { "-h", cli_help },
-	{ "--version", cli_version },
+	{ "--version", cli_version }, { "genkey", cli_genkey },
 };
 
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage(NULL, "no command given");
+	if (!seal_startup()) {
+		fprintf(stderr, "netagg: cannot initialise libsodium\n");
+		return CLI_ERROR;
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 2, argv + 2);

@@ -9,6 +9,11 @@ const char *drop_reason_name(unsigned reason)
 		[DROP_NO_PATH - WIRE_ERROR_COUNT] = "no_path",
 		[DROP_TOO_BIG - WIRE_ERROR_COUNT] = "too_big",
 		[DROP_TUN_WRITE - WIRE_ERROR_COUNT] = "tun_write",
+		[DROP_BAD_AUTH - WIRE_ERROR_COUNT] = "bad_auth",
+		[DROP_REPLAY - WIRE_ERROR_COUNT] = "replay",
+		[DROP_NO_SESSION - WIRE_ERROR_COUNT] = "no_session",
+		[DROP_NO_KEY - WIRE_ERROR_COUNT] = "no_key",
+		[DROP_BAD_HANDSHAKE - WIRE_ERROR_COUNT] = "bad_handshake",
 	};
 
 	if (reason < WIRE_ERROR_COUNT)

@@ -68,22 +68,54 @@ enum wire_error wire_check_inner(const uint8_t *buf, size_t len)
 	}
 }
 
-static enum wire_error check_type(const struct wire_header *h)
+int wire_is_sealed(uint8_t type)
 {
-	switch (h->type) {
-	case WIRE_DATA:
-		return WIRE_OK;
+	return type == WIRE_DATA || type == WIRE_KEEPALIVE;
+}
+
+size_t wire_overhead(uint8_t type)
+{
+	return WIRE_HEADER_LEN + (wire_is_sealed(type) ? WIRE_TAG_LEN : 0);
+}
+
+/* The payload length each type requires, or -1 when any length will do. */
+static long required_length(uint8_t type)
+{
+	switch (type) {
 	case WIRE_KEEPALIVE:
-		return h->length == 0 ? WIRE_OK : WIRE_BAD_LENGTH;
+		return 0;
+	case WIRE_HS_INIT:
+		return WIRE_HS_INIT_LEN;
+	case WIRE_HS_RESP:
+		return WIRE_HS_RESP_LEN;
 	default:
-		return WIRE_BAD_TYPE;
+		return -1;
 	}
+}
+
+static enum wire_error check_fields(const struct wire_header *h, size_t len, unsigned npaths)
+{
+	long need;
+
+	if (h->version != WIRE_VERSION)
+		return WIRE_BAD_VERSION;
+	if (h->type < WIRE_DATA || h->type > WIRE_HS_RESP)
+		return WIRE_BAD_TYPE;
+	if (wire_is_sealed(h->type) && h->key_id == 0)
+		return WIRE_UNSEALED;
+	if (!wire_is_sealed(h->type) && h->key_id != 0)
+		return WIRE_BAD_KEY;
+	if (h->path_id >= npaths)
+		return WIRE_BAD_PATH;
+	need = required_length(h->type);
+	if (len < wire_overhead(h->type) || (size_t)h->length != len - wire_overhead(h->type) ||
+	    (need >= 0 && h->length != need))
+		return WIRE_BAD_LENGTH;
+	return WIRE_OK;
 }
 
 enum wire_error wire_decode(const uint8_t *buf, size_t len, unsigned npaths, struct wire_header *h)
 {
-	enum wire_error e;
-
 	if (len < WIRE_HEADER_LEN)
 		return WIRE_SHORT;
 	h->version = buf[0];
@@ -95,20 +127,7 @@ enum wire_error wire_decode(const uint8_t *buf, size_t len, unsigned npaths, str
 	h->path_seq = get32(buf + 8);
 	h->timestamp_us = get32(buf + 12);
 	h->seq = get64(buf + 16);
-	if (h->version != WIRE_VERSION)
-		return WIRE_BAD_VERSION;
-	if (h->key_id != 0)
-		return WIRE_BAD_KEY;
-	if (h->path_id >= npaths)
-		return WIRE_BAD_PATH;
-	if ((size_t)h->length != len - WIRE_HEADER_LEN)
-		return WIRE_BAD_LENGTH;
-	e = check_type(h);
-	if (e != WIRE_OK)
-		return e;
-	if (h->type == WIRE_DATA)
-		return wire_check_inner(buf + WIRE_HEADER_LEN, h->length);
-	return WIRE_OK;
+	return check_fields(h, len, npaths);
 }
 
 const char *wire_error_name(enum wire_error e)
@@ -119,6 +138,7 @@ const char *wire_error_name(enum wire_error e)
 		[WIRE_BAD_VERSION] = "bad_version",
 		[WIRE_BAD_TYPE] = "bad_type",
 		[WIRE_BAD_KEY] = "bad_key",
+		[WIRE_UNSEALED] = "unsealed",
 		[WIRE_BAD_PATH] = "bad_path",
 		[WIRE_BAD_LENGTH] = "bad_length",
 		[WIRE_BAD_INNER] = "bad_inner",

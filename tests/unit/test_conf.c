@@ -13,6 +13,9 @@ static const char good[] =
 	"mode = \"udp\";\n"
 	"address = [ \"198.19.0.1/30\", \"fd00:4e41::1/64\" ];\n"
 	"mtu = 1400;\n"
+	"key_file = \"/etc/netagg/na0.key\";\n"
+	"cipher = \"aes-256-gcm\";\n"
+	"user = \"netagg\";\n"
 	"paths = (\n"
 	"  { name = \"primary\";   local = \"198.18.1.1\"; remote = \"198.18.1.2:5000\"; weight = 7500; },\n"
 	"  { name = \"secondary\"; local = \"198.18.2.1\"; remote = \"198.18.2.2:5000\"; weight = 2500; "
@@ -37,12 +40,16 @@ START_TEST(good_config)
 	ck_assert_str_eq(addr_format(&c.path[0].remote, text, sizeof(text)), "198.18.1.2:5000");
 	ck_assert_uint_eq(c.path[0].weight, 7500);
 	ck_assert_str_eq(c.path[1].device, "eth1");
+	ck_assert_str_eq(c.key_file, "/etc/netagg/na0.key");
+	ck_assert_int_eq(c.cipher, CONF_CIPHER_AES256_GCM);
+	ck_assert_str_eq(c.user, "netagg");
 }
 END_TEST
 
 START_TEST(defaults_and_accepting_side)
 {
 	static const char text[] = "interface = \"nb0\";\n"
+				   "key_file = \"nb0.key\";\n"
 				   "address = \"198.19.0.2/30\";\n"
 				   "paths = ( { local = \"198.18.1.2:5000\"; }, { local = \"[2001:2::2]:5000\"; } );\n";
 	char err[CONF_ERR_MAX];
@@ -55,6 +62,9 @@ START_TEST(defaults_and_accepting_side)
 	ck_assert_uint_eq(c.path[0].remote.len, 0);
 	ck_assert_uint_eq(c.mtu, 0);
 	ck_assert_uint_eq(c.naddress, 1);
+	ck_assert_str_eq(c.key_file, "nb0.key"); /* no file to be relative to */
+	ck_assert_int_eq(c.cipher, CONF_CIPHER_AUTO);
+	ck_assert_str_eq(c.user, CONF_USER_DEFAULT);
 }
 END_TEST
 
@@ -109,6 +119,15 @@ static const struct {
 	{ "interface = \"na0\";\npaths = (\n  { name = \"a\"; local = \"198.18.1.1:5\"; },\n"
 	  "  { name = \"a\"; local = \"198.18.1.1:6\"; }\n);\n",
 	  "bad.conf:4: path name 'a' is used twice" },
+	{ "interface = \"na0\";\npaths = ( { local = \"198.18.1.1:5\"; } );\n",
+	  "bad.conf: missing 'key_file': mode \"udp\" authenticates and encrypts every packet with a pre-shared key "
+	  "(make one with: netagg genkey)" },
+	{ "interface = \"na0\";\npaths = ( { local = \"198.18.1.1:5\"; } );\nkey_file = \"k\";\ncipher = \"rot13\";\n",
+	  "bad.conf:4: cipher must be \"auto\", \"chacha20-poly1305\" or \"aes-256-gcm\", not \"rot13\"" },
+	{ "interface = \"na0\";\npaths = ( { local = \"198.18.1.1:5\"; } );\nkey_file = \"a\\\"b\";\n",
+	  "bad.conf:3: key_file must be a path without quotes, backslashes or newlines" },
+	{ "interface = \"na0\";\npaths = ( { local = \"198.18.1.1:5\"; } );\nkey_file = \"k\";\nuser = \"a:b\";\n",
+	  "bad.conf:4: user \"a:b\" is not a valid user name" },
 	{ "interface = \"na0\";\npaths = ( {local=\"1:5\";},{local=\"1:6\";},{local=\"1:7\";},{local=\"1:8\";},"
 	  "{local=\"1:9\";},{local=\"1:10\";},{local=\"1:11\";},{local=\"1:12\";},{local=\"1:13\";} );\n",
 	  "bad.conf:2: paths must hold 1 to 8 entries, not 9" },
@@ -142,7 +161,7 @@ static void round_trip_text(const char *text)
 START_TEST(print_parse_round_trip)
 {
 	round_trip_text(good);
-	round_trip_text("interface = \"x\"; keepalive = 3;\n"
+	round_trip_text("interface = \"x\"; keepalive = 3; key_file = \"/k\";\n"
 			"paths = ( { local = \"[2001:2::2]:5000\"; }, { local = \"2001:2::1\"; remote = \"[2001:2::9]:1\"; } );\n");
 }
 END_TEST
@@ -165,6 +184,27 @@ START_TEST(load_from_file)
 }
 END_TEST
 
+START_TEST(relative_key_file_follows_the_config)
+{
+	char dir[] = "/tmp/netagg-conf-XXXXXX", path[64], err[CONF_ERR_MAX], expect[80];
+	static const char text[] = "interface = \"na0\"; key_file = \"keys/na0.key\";\n"
+				   "paths = ( { local = \"198.18.1.1:5\"; } );\n";
+	struct conf c;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/na0.conf", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	ck_assert_msg(conf_load(path, &c, err, sizeof(err)), "%s", err);
+	snprintf(expect, sizeof(expect), "%s/keys/na0.key", dir);
+	ck_assert_str_eq(c.key_file, expect);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("conf");
@@ -175,6 +215,7 @@ int main(void)
 	tcase_add_loop_test(tc, bad_configs, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, print_parse_round_trip);
 	tcase_add_test(tc, load_from_file);
+	tcase_add_test(tc, relative_key_file_follows_the_config);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -29,7 +29,7 @@ static void header(uint8_t type, uint8_t *out)
 
 static struct hs_init sample_init(const struct side *i)
 {
-	struct hs_init in = { .timestamp = 1700000000123456789ull, .epoch = 9, .cipher = SEAL_CHACHA20_POLY1305 };
+	struct hs_init in = { .timestamp = 1700000000123456789ull, .epoch = 9, .ciphers = 3 };
 
 	memcpy(in.e_pub, i->pub, HS_PUB_LEN);
 	return in;
@@ -39,7 +39,7 @@ START_TEST(full_exchange_gives_matching_keys)
 {
 	struct side ini, res;
 	uint8_t hi[WIRE_HEADER_LEN], hr[WIRE_HEADER_LEN], init_msg[HS_INIT_LEN], resp_msg[HS_RESP_LEN];
-	uint8_t e_r[HS_PUB_LEN], itx[32], irx[32], rtx[32], rrx[32];
+	uint8_t e_r[HS_PUB_LEN], itx[32], irx[32], rtx[32], rrx[32], cipher = 0;
 	struct hs_init sent, got;
 
 	make_side(&ini, 1);
@@ -51,12 +51,13 @@ START_TEST(full_exchange_gives_matching_keys)
 	ck_assert_mem_eq(got.e_pub, ini.pub, HS_PUB_LEN);
 	ck_assert(got.timestamp == sent.timestamp);
 	ck_assert_uint_eq(got.epoch, 9);
-	ck_assert_uint_eq(got.cipher, SEAL_CHACHA20_POLY1305);
+	ck_assert_uint_eq(got.ciphers, 3);
 
 	header(4, hr);
-	hs_write_resp(&res.k, hr, res.pub, &got, resp_msg);
-	ck_assert(hs_read_resp(&ini.k, hr, resp_msg, sizeof(resp_msg), &sent, e_r));
+	hs_write_resp(&res.k, hr, res.pub, SEAL_AES256_GCM, &got, resp_msg);
+	ck_assert(hs_read_resp(&ini.k, hr, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher));
 	ck_assert_mem_eq(e_r, res.pub, HS_PUB_LEN);
+	ck_assert_uint_eq(cipher, SEAL_AES256_GCM);
 
 	ck_assert(hs_session_keys(&ini.k, true, ini.pub, ini.sec, e_r, itx, irx));
 	ck_assert(hs_session_keys(&res.k, false, res.pub, res.sec, got.e_pub, rtx, rrx));
@@ -97,7 +98,7 @@ END_TEST
 START_TEST(resp_is_bound_to_its_init)
 {
 	struct side ini, res;
-	uint8_t h[WIRE_HEADER_LEN], resp_msg[HS_RESP_LEN], e_r[HS_PUB_LEN], init_msg[HS_INIT_LEN];
+	uint8_t h[WIRE_HEADER_LEN], resp_msg[HS_RESP_LEN], e_r[HS_PUB_LEN], init_msg[HS_INIT_LEN], cipher;
 	struct hs_init sent, other;
 
 	make_side(&ini, 1);
@@ -106,13 +107,16 @@ START_TEST(resp_is_bound_to_its_init)
 	other = sent;
 	other.timestamp++;
 	header(4, h);
-	hs_write_resp(&res.k, h, res.pub, &other, resp_msg);
-	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r));
-	hs_write_resp(&res.k, h, res.pub, &sent, resp_msg);
-	ck_assert(hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r));
+	hs_write_resp(&res.k, h, res.pub, 0, &other, resp_msg);
+	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher));
+	hs_write_resp(&res.k, h, res.pub, 0, &sent, resp_msg);
+	ck_assert(hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher));
+	/* The chosen cipher is authenticated: flipping it breaks the MAC. */
+	resp_msg[HS_PUB_LEN] ^= 1;
+	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher));
 	/* An INIT is never taken for a RESP: other MAC key, other length. */
 	hs_write_init(&ini.k, h, &sent, init_msg);
-	ck_assert(!hs_read_resp(&ini.k, h, init_msg, HS_RESP_LEN, &sent, e_r));
+	ck_assert(!hs_read_resp(&ini.k, h, init_msg, HS_RESP_LEN, &sent, e_r, &cipher));
 }
 END_TEST
 
@@ -150,6 +154,19 @@ START_TEST(psk_is_mixed_into_session_keys)
 }
 END_TEST
 
+START_TEST(cipher_choice)
+{
+	const uint8_t chacha = HS_CIPHER_BIT(SEAL_CHACHA20_POLY1305), aes = HS_CIPHER_BIT(SEAL_AES256_GCM);
+
+	ck_assert_int_eq(hs_choose_cipher(chacha | aes, chacha | aes), SEAL_AES256_GCM);
+	ck_assert_int_eq(hs_choose_cipher(chacha | aes, chacha), SEAL_CHACHA20_POLY1305);
+	ck_assert_int_eq(hs_choose_cipher(chacha, chacha | aes), SEAL_CHACHA20_POLY1305);
+	ck_assert_int_eq(hs_choose_cipher(aes, aes), SEAL_AES256_GCM);
+	ck_assert_int_eq(hs_choose_cipher(aes, chacha), -1);
+	ck_assert_int_eq(hs_choose_cipher(0, chacha | aes), -1);
+}
+END_TEST
+
 START_TEST(degenerate_public_key_is_refused)
 {
 	struct side a;
@@ -173,6 +190,7 @@ int main(void)
 	tcase_add_test(tc, every_handshake_gives_new_keys);
 	tcase_add_test(tc, psk_is_mixed_into_session_keys);
 	tcase_add_test(tc, degenerate_public_key_is_refused);
+	tcase_add_test(tc, cipher_choice);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Frame header: round trips, every truncation, and each reason a frame is refused. */
+/* Frame header: round trips, every truncation, and each reason a frame is refused before crypto. */
 #include <string.h>
 
 #include "unit.h"
@@ -7,36 +7,32 @@
 
 #define NPATHS 2
 
-/* A frame carrying a minimal IPv4 packet of `inner` bytes (>= 20). */
-static size_t make_frame(uint8_t *buf, uint8_t type, uint8_t path_id, size_t inner)
+/* A frame of `type` with `payload` bytes after the header (plus the tag when sealed). */
+static size_t make_frame(uint8_t *buf, uint8_t type, uint8_t key_id, uint8_t path_id, size_t payload)
 {
 	struct wire_header h = {
-		.version = WIRE_VERSION, .type = type, .path_id = path_id, .length = (uint16_t)inner,
-		.path_seq = 0x01020304, .timestamp_us = 0xa0b0c0d0, .seq = 0x1122334455667788ull,
+		.version = WIRE_VERSION, .type = type, .path_id = path_id, .key_id = key_id,
+		.length = (uint16_t)payload, .path_seq = 0x01020304, .timestamp_us = 0xa0b0c0d0,
+		.seq = 0x1122334455667788ull,
 	};
-	uint8_t *ip = buf + WIRE_HEADER_LEN;
 
 	wire_encode(&h, buf);
-	memset(ip, 0xab, inner);
-	if (inner) {
-		ip[0] = 0x45;
-		ip[2] = (uint8_t)(inner >> 8);
-		ip[3] = (uint8_t)inner;
-	}
-	return WIRE_HEADER_LEN + inner;
+	memset(buf + WIRE_HEADER_LEN, 0xab, payload + WIRE_TAG_LEN);
+	return WIRE_HEADER_LEN + payload + (wire_is_sealed(type) ? WIRE_TAG_LEN : 0);
 }
 
 START_TEST(round_trip)
 {
 	uint8_t buf[2048];
-	size_t len = make_frame(buf, WIRE_DATA, 1, 1000);
+	size_t len = make_frame(buf, WIRE_DATA, 5, 1, 1000);
 	struct wire_header h;
 
+	ck_assert_uint_eq(len, WIRE_HEADER_LEN + 1000 + WIRE_TAG_LEN);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_OK);
 	ck_assert_uint_eq(h.version, WIRE_VERSION);
 	ck_assert_uint_eq(h.type, WIRE_DATA);
 	ck_assert_uint_eq(h.path_id, 1);
-	ck_assert_uint_eq(h.key_id, 0);
+	ck_assert_uint_eq(h.key_id, 5);
 	ck_assert_uint_eq(h.length, 1000);
 	ck_assert_uint_eq(h.path_seq, 0x01020304);
 	ck_assert_uint_eq(h.timestamp_us, 0xa0b0c0d0);
@@ -46,9 +42,9 @@ END_TEST
 
 START_TEST(encoding_is_big_endian)
 {
-	static const uint8_t expect[WIRE_HEADER_LEN] = { 1, 2, 3, 0, 0, 0, 0, 0, 1, 2, 3, 4, 0xa0, 0xb0,
+	static const uint8_t expect[WIRE_HEADER_LEN] = { 1, 2, 3, 4, 0, 0, 0, 0, 1, 2, 3, 4, 0xa0, 0xb0,
 							 0xc0, 0xd0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
-	struct wire_header h = { .version = 1, .type = 2, .path_id = 3, .path_seq = 0x01020304,
+	struct wire_header h = { .version = 1, .type = 2, .path_id = 3, .key_id = 4, .path_seq = 0x01020304,
 				 .timestamp_us = 0xa0b0c0d0, .seq = 0x1122334455667788ull };
 	uint8_t out[WIRE_HEADER_LEN];
 
@@ -57,21 +53,28 @@ START_TEST(encoding_is_big_endian)
 }
 END_TEST
 
-START_TEST(keepalive_round_trip)
+START_TEST(each_type_and_its_size)
 {
-	uint8_t buf[64];
-	size_t len = make_frame(buf, WIRE_KEEPALIVE, 0, 0);
+	uint8_t buf[256];
 	struct wire_header h;
 
-	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_OK);
-	ck_assert_uint_eq(h.type, WIRE_KEEPALIVE);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, 0), NPATHS, &h), WIRE_OK);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_INIT, 0, 0, WIRE_HS_INIT_LEN), NPATHS, &h), WIRE_OK);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_RESP, 0, 1, WIRE_HS_RESP_LEN), NPATHS, &h), WIRE_OK);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, 4), NPATHS, &h), WIRE_BAD_LENGTH);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_INIT, 0, 0, WIRE_HS_INIT_LEN - 1), NPATHS, &h),
+			 WIRE_BAD_LENGTH);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_RESP, 0, 0, WIRE_HS_INIT_LEN), NPATHS, &h),
+			 WIRE_BAD_LENGTH);
+	ck_assert_uint_eq(wire_overhead(WIRE_DATA), WIRE_HEADER_LEN + WIRE_TAG_LEN);
+	ck_assert_uint_eq(wire_overhead(WIRE_HS_INIT), WIRE_HEADER_LEN);
 }
 END_TEST
 
 START_TEST(every_truncation_is_refused)
 {
 	uint8_t buf[256];
-	size_t full = make_frame(buf, WIRE_DATA, 0, 100);
+	size_t full = make_frame(buf, WIRE_DATA, 1, 0, 100);
 	struct wire_header h;
 
 	for (size_t len = 0; len < full; len++) {
@@ -88,56 +91,50 @@ START_TEST(refusals)
 	size_t len;
 	struct wire_header h;
 
-	len = make_frame(buf, WIRE_DATA, 0, 60);
+	len = make_frame(buf, WIRE_DATA, 1, 0, 60);
 	buf[0] = 2;
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_VERSION);
 	buf[0] = 0;
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_VERSION);
-
-	len = make_frame(buf, 9, 0, 60);
-	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_TYPE);
-
-	len = make_frame(buf, WIRE_DATA, 0, 60);
-	buf[3] = 1;
+	for (unsigned type = 0; type < 256; type++) {
+		if (type >= WIRE_DATA && type <= WIRE_HS_RESP)
+			continue;
+		len = make_frame(buf, (uint8_t)type, 1, 0, 60);
+		ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_TYPE);
+	}
+	len = make_frame(buf, WIRE_DATA, 0, 0, 60);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
+	len = make_frame(buf, WIRE_KEEPALIVE, 0, 0, 0);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
+	len = make_frame(buf, WIRE_HS_INIT, 3, 0, WIRE_HS_INIT_LEN);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_KEY);
-
-	len = make_frame(buf, WIRE_DATA, NPATHS, 60);
+	len = make_frame(buf, WIRE_DATA, 1, NPATHS, 60);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_PATH);
-	len = make_frame(buf, WIRE_DATA, 255, 60);
+	len = make_frame(buf, WIRE_DATA, 1, 255, 60);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_PATH);
-
 	/* Datagram longer than the length field says. */
-	len = make_frame(buf, WIRE_DATA, 0, 60);
+	len = make_frame(buf, WIRE_DATA, 1, 0, 60);
 	ck_assert_int_eq(wire_decode(buf, len + 1, NPATHS, &h), WIRE_BAD_LENGTH);
-
-	len = make_frame(buf, WIRE_KEEPALIVE, 0, 20);
-	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_LENGTH);
 }
 END_TEST
 
-START_TEST(inner_packet_checks)
+START_TEST(inner_ipv4)
 {
-	uint8_t buf[256];
-	size_t len;
-	struct wire_header h;
+	uint8_t pkt[60] = { 0x45 };
 
-	len = make_frame(buf, WIRE_DATA, 0, 60);
-	buf[WIRE_HEADER_LEN] = 0x35; /* version 3 */
-	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
-
-	len = make_frame(buf, WIRE_DATA, 0, 60);
-	buf[WIRE_HEADER_LEN] = 0x44; /* IHL below 5 */
-	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
-
-	len = make_frame(buf, WIRE_DATA, 0, 60);
-	buf[WIRE_HEADER_LEN + 3] = 59; /* IPv4 total length disagrees */
-	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
-
-	len = make_frame(buf, WIRE_DATA, 0, 19); /* shorter than an IPv4 header */
-	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
-
-	len = make_frame(buf, WIRE_DATA, 0, 0); /* empty data frame */
-	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_INNER);
+	pkt[3] = 60;
+	ck_assert_int_eq(wire_check_inner(pkt, sizeof(pkt)), WIRE_OK);
+	pkt[3] = 59; /* IPv4 total length disagrees */
+	ck_assert_int_eq(wire_check_inner(pkt, sizeof(pkt)), WIRE_BAD_INNER);
+	pkt[3] = 60;
+	pkt[0] = 0x44; /* IHL below 5 */
+	ck_assert_int_eq(wire_check_inner(pkt, sizeof(pkt)), WIRE_BAD_INNER);
+	pkt[0] = 0x35; /* version 3 */
+	ck_assert_int_eq(wire_check_inner(pkt, sizeof(pkt)), WIRE_BAD_INNER);
+	pkt[0] = 0x45;
+	pkt[3] = 19;
+	ck_assert_int_eq(wire_check_inner(pkt, 19), WIRE_BAD_INNER); /* shorter than a header */
+	ck_assert_int_eq(wire_check_inner(pkt, 0), WIRE_BAD_INNER);
 }
 END_TEST
 
@@ -171,10 +168,10 @@ int main(void)
 
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, encoding_is_big_endian);
-	tcase_add_test(tc, keepalive_round_trip);
+	tcase_add_test(tc, each_type_and_its_size);
 	tcase_add_test(tc, every_truncation_is_refused);
 	tcase_add_test(tc, refusals);
-	tcase_add_test(tc, inner_packet_checks);
+	tcase_add_test(tc, inner_ipv4);
 	tcase_add_test(tc, inner_ipv6);
 	tcase_add_test(tc, error_names_are_distinct);
 	suite_add_tcase(s, tc);
