@@ -21,7 +21,7 @@ static const struct {
 } usage_lines[] = {
 	{ "up", "[-v] NAME|FILE", "start a link in the background (NAME is /etc/netagg/NAME.conf)" },
 	{ "down", "IFACE|NAME|FILE", "stop a link and remove what up created" },
-	{ "run", "[-v] NAME|FILE", "run a link in the foreground (for systemd, procd)" },
+	{ "run", "[-v] NAME|FILE", "run a link in the foreground; root for set-up, then 'user'" },
 	{ "status", "[-j] [IFACE|NAME]", "show paths, counters and drops (-j: JSON)" },
 	{ "check", "[-v] FILE", "validate a config (-v: print it normalised)" },
 	{ "genkey", "", "print a new random pre-shared key (base64) for key_file" },

@@ -47,6 +47,14 @@ static bool load(const char *arg, struct conf *c)
 	return true;
 }
 
+/* The daemon keeps nothing its caller happened to have open, but the readiness pipe. */
+static void close_inherited(int keep)
+{
+	if (keep > 3)
+		close_range(3, (unsigned)keep - 1, 0);
+	close_range((unsigned)keep + 1, ~0u, 0);
+}
+
 static void detach_stdio(void)
 {
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -108,6 +116,7 @@ int cli_up(int argc, char **argv)
 		close(pipefd[0]);
 		setsid();
 		detach_stdio();
+		close_inherited(pipefd[1]);
 		log_init(true, verbose);
 		_exit(daemon_run(&c, pipefd[1]));
 	}

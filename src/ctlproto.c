@@ -93,7 +93,9 @@ static bool copy_text(char *dst, size_t dstlen, const char *v)
 
 	if (n >= dstlen)
 		return false;
-	memcpy(dst, v, n + 1);
+	/* Clear the whole field: a repeated key must leave no trace of the longer value before it. */
+	memset(dst, 0, dstlen);
+	memcpy(dst, v, n);
 	return true;
 }
 

@@ -48,6 +48,10 @@ TOPO_FAMILY=v4
 # (ip netns exec changes only the network namespace and /sys).
 NA_TMP=$(mktemp -d "/tmp/netagg-test.$$.XXXXXX") || exit 1
 NS_CREATED=()
+# The pre-shared key both ends use (mode 0600, as netagg requires); any 32
+# random bytes in base64 are a key, as `netagg genkey` would print.
+NA_KEY=$NA_TMP/psk
+( umask 077 && head -c 32 /dev/urandom | base64 >"$NA_KEY" ) || exit 1
 declare -A NA_PID=()    # side -> PID of its netagg daemon
 declare -A PID_START=() # PID -> start time, to never kill a recycled PID
 BG_PID=""               # PID of the last bg_start
@@ -280,11 +284,13 @@ write_configs() {
 	[ "$n" -le "$TOPO_PATHS" ] || die "write_configs: $n weights, $TOPO_PATHS paths"
 	{
 		printf 'interface = "%s";\n' "$IF_A"
+		printf 'key_file = "%s";\n' "$NA_KEY"
 		printf 'address = [ "%s/30", "%s/64" ];\n' "$TUN_V4_A" "$TUN_V6_A"
 		printf 'paths = (\n'
 	} >"$(na_conf A)"
 	{
 		printf 'interface = "%s";\n' "$IF_B"
+		printf 'key_file = "%s";\n' "$NA_KEY"
 		printf 'address = [ "%s/30", "%s/64" ];\n' "$TUN_V4_B" "$TUN_V6_B"
 		printf 'paths = (\n'
 	} >"$(na_conf B)"

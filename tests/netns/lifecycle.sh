@@ -76,6 +76,7 @@ paths = (
 # Valid syntax, but 198.18.9.1 is on no interface: the failure comes after
 # the TUN exists (bind), so this checks the rollback, not the parser.
 broken_up unbindable - 'interface = "nA0";
+key_file = "'"$NA_KEY"'";
 address = [ "198.19.0.1/30", "fd00:4e41::1/64" ];
 paths = (
   { name = "p1"; local = "198.18.1.1"; remote = "198.18.1.2:5000"; weight = 7500; },
