@@ -19,6 +19,7 @@
 #define CONF_MTU_MIN_V6 1280 /* IPv6 requires it of every link */
 #define CONF_MTU_MAX 9000
 #define CONF_KEEPALIVE_DEFAULT 1 /* seconds */
+#define CONF_REKEY_DEFAULT 120 /* seconds */
 #define CONF_ERR_MAX 512
 #define CONF_USER_DEFAULT "nobody"
 #define CONF_USER_MAX 33
@@ -41,6 +42,7 @@ struct conf {
 	unsigned naddress;
 	unsigned mtu;       /* 0: derived from the paths at start-up */
 	unsigned keepalive; /* seconds between keepalives on each path */
+	unsigned rekey_interval; /* seconds between handshakes started by the initiator */
 	char key_file[PATH_MAX]; /* pre-shared key; relative paths resolved against the config's directory */
 	enum conf_cipher cipher; /* auto: AES-256-GCM when both ends have AES-NI, else ChaCha20-Poly1305 */
 	char user[CONF_USER_MAX]; /* the daemon drops to this user after set-up; "root" keeps root */

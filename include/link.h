@@ -31,6 +31,7 @@ struct keying {
 	uint64_t last_timestamp; /* of our last INIT (wall clock ns), strictly growing */
 	uint64_t peer_timestamp; /* newest INIT accepted from the peer */
 	uint8_t last_epoch;
+	uint64_t handshakes;    /* sessions set up, as initiator or responder */
 	uint64_t auth_failures; /* since the last log line about them */
 	uint64_t auth_logged_at;
 };
@@ -78,8 +79,9 @@ void link_tick(struct link *l, uint64_t now);
 unsigned link_overhead(int family);
 
 /* Key exchange (keying.c). */
-#define KEYING_REKEY_AFTER_NS (120ull * 1000000000ull) /* start a new handshake after */
-#define KEYING_REJECT_AFTER_NS (300ull * 1000000000ull) /* forget a session after */
+/* A session is forgotten 2.5 rekey intervals after its handshake (300 s at the default 120 s):
+ * long enough for frames in flight, short enough that few sessions are held. */
+#define KEYING_REJECT_AFTER(rekey_ns) ((rekey_ns) * 5 / 2)
 #define KEYING_RETRY_NS (1000000000ull)                 /* resend an unanswered INIT after */
 #define KEYING_REKEY_AFTER_FRAMES (1ull << 60)
 #define KEYING_LOG_INTERVAL_NS (10ull * 1000000000ull)  /* at most one auth-failure log line per */

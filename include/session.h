@@ -48,6 +48,7 @@ struct session *session_for_rx(struct session_table *t, uint8_t key_id);
 
 /* The newest confirmed session, to send with, or NULL. */
 struct session *session_for_tx(struct session_table *t);
+const struct session *session_current(const struct session_table *t);
 
 /* The key id to put on frames sent under s. */
 uint8_t session_key_id(const struct session *s);

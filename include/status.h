@@ -43,6 +43,8 @@ struct status {
 	char mode[8];
 	unsigned mtu;
 	long pid;
+	uint64_t handshakes; /* sessions set up since start */
+	char cipher[24];     /* of the session sent under, or "none" */
 	uint64_t drop[DROP_REASON_COUNT];
 	struct status_path path[WIRE_MAX_PATHS];
 	unsigned npaths;

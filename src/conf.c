@@ -309,6 +309,9 @@ static bool read_security(struct reader *r, const config_setting_t *root, struct
 	const config_setting_t *s;
 
 	strcpy(c->user, CONF_USER_DEFAULT);
+	c->rekey_interval = CONF_REKEY_DEFAULT;
+	if ((s = config_setting_get_member(root, "rekey_interval")) && !get_uint(r, s, 1, 86400, &c->rekey_interval))
+		return false;
 	if ((s = config_setting_get_member(root, "key_file")) && !read_key_file(r, s, c))
 		return false;
 	if ((s = config_setting_get_member(root, "cipher")) && !read_cipher(r, s, c))
@@ -321,7 +324,7 @@ static bool read_security(struct reader *r, const config_setting_t *root, struct
 static bool read_root(struct reader *r, const config_setting_t *root, struct conf *c)
 {
 	static const char *const known[] = { "interface", "mode", "address", "mtu", "keepalive", "paths",
-					     "key_file", "cipher", "user", NULL };
+					     "key_file", "cipher", "user", "rekey_interval", NULL };
 	const config_setting_t *s;
 
 	if (!check_keys(r, root, known))
@@ -437,6 +440,7 @@ void conf_print(FILE *out, const struct conf *c)
 		fprintf(out, "key_file = \"%s\";\n", c->key_file);
 	fprintf(out, "cipher = \"%s\";\n", conf_cipher_name(c->cipher));
 	fprintf(out, "user = \"%s\";\n", c->user);
+	fprintf(out, "rekey_interval = %u;\n", c->rekey_interval);
 	fprintf(out, "paths = (\n");
 	for (unsigned i = 0; i < c->npaths; i++)
 		print_path(out, &c->path[i], i + 1 == c->npaths);

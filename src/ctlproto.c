@@ -60,6 +60,7 @@ size_t ctlproto_format_status(const struct status *st, char *buf, size_t len)
 	struct out o = { buf, len, 0, false };
 
 	put(&o, "interface=%s\nmode=%s\nmtu=%u\npid=%ld\n", st->interface, st->mode, st->mtu, st->pid);
+	put(&o, "cipher=%s\nhandshakes=%llu\n", st->cipher, (unsigned long long)st->handshakes);
 	for (unsigned r = 1; r < DROP_REASON_COUNT; r++)
 		put(&o, "drop_%s=%llu\n", drop_reason_name(r), (unsigned long long)st->drop[r]);
 	for (unsigned i = 0; i < st->npaths; i++)
@@ -144,6 +145,10 @@ static bool parse_top_key(struct status *st, const char *k, const char *v)
 		return copy_text(st->interface, sizeof(st->interface), v);
 	if (!strcmp(k, "mode"))
 		return copy_text(st->mode, sizeof(st->mode), v);
+	if (!strcmp(k, "cipher"))
+		return copy_text(st->cipher, sizeof(st->cipher), v);
+	if (!strcmp(k, "handshakes"))
+		return parse_u64(v, &st->handshakes);
 	if (!strcmp(k, "mtu") || !strcmp(k, "pid")) {
 		if (!parse_u64(v, &n) || n > INT32_MAX)
 			return false;

@@ -86,19 +86,24 @@ static void send_init(struct link *l, uint64_t now)
 	log_debug("path %s: handshake initiation, epoch %u", p->conf->name, k->sent.epoch);
 }
 
-static bool rekey_due(const struct keying *k, uint64_t now)
+static uint64_t rekey_ns(const struct link *l)
 {
-	const struct session *s = session_newest_mine(&k->sessions);
+	return (uint64_t)l->conf.rekey_interval * 1000000000ull;
+}
 
-	return !s || now - s->created > KEYING_REKEY_AFTER_NS || s->tx_frames > KEYING_REKEY_AFTER_FRAMES;
+static bool rekey_due(const struct link *l, uint64_t now)
+{
+	const struct session *s = session_newest_mine(&l->keying.sessions);
+
+	return !s || now - s->created > rekey_ns(l) || s->tx_frames > KEYING_REKEY_AFTER_FRAMES;
 }
 
 void keying_tick(struct link *l, uint64_t now)
 {
 	struct keying *k = &l->keying;
 
-	session_expire(&k->sessions, now, KEYING_REJECT_AFTER_NS);
-	if (!k->initiator || !rekey_due(k, now))
+	session_expire(&k->sessions, now, KEYING_REJECT_AFTER(rekey_ns(l)));
+	if (!k->initiator || !rekey_due(l, now))
 		return;
 	if (!k->pending || now - k->init_sent_at >= KEYING_RETRY_NS)
 		send_init(l, now);
@@ -135,6 +140,7 @@ static bool answer(struct link *l, struct path *p, const struct hs_init *in, enu
 	if (!ok)
 		return refuse(l, DROP_BAD_HANDSHAKE);
 	session_add(&l->keying.sessions, false, in->epoch, &tx, &rx, now);
+	l->keying.handshakes++;
 	sodium_memzero(&tx, sizeof(tx));
 	sodium_memzero(&rx, sizeof(rx));
 	send_resp(l, p, in, pub, (uint8_t)cipher, now);
@@ -188,6 +194,7 @@ bool keying_on_resp(struct link *l, struct path *p, const uint8_t *frame, const 
 	if (!hs_session_keys(&k->keys, true, k->sent.e_pub, k->e_sec, e_pub, tx.key, rx.key))
 		return refuse(l, DROP_BAD_HANDSHAKE);
 	session_add(&k->sessions, true, k->sent.epoch, &tx, &rx, now);
+	k->handshakes++;
 	sodium_memzero(&tx, sizeof(tx));
 	sodium_memzero(&rx, sizeof(rx));
 	sodium_memzero(k->e_sec, sizeof(k->e_sec)); /* forward secrecy: the ephemeral secret is gone */

@@ -157,11 +157,17 @@ void link_close(struct link *l)
 
 void link_snapshot(const struct link *l, struct status *st)
 {
+	const struct session *tx;
+
 	memset(st, 0, sizeof(*st));
 	snprintf(st->interface, sizeof(st->interface), "%s", l->conf.interface);
 	snprintf(st->mode, sizeof(st->mode), "%s", l->conf.mode == CONF_MODE_RAW ? "raw" : "udp");
 	st->mtu = l->mtu;
 	st->pid = (long)getpid();
+	st->handshakes = l->keying.handshakes;
+	tx = session_current(&l->keying.sessions);
+	snprintf(st->cipher, sizeof(st->cipher), "%s",
+		 !tx ? "none" : tx->tx.cipher == SEAL_AES256_GCM ? "aes-256-gcm" : "chacha20-poly1305");
 	memcpy(st->drop, l->drop, sizeof(st->drop));
 	st->npaths = l->conf.npaths;
 	for (unsigned i = 0; i < st->npaths; i++) {

@@ -67,17 +67,32 @@ struct session *session_for_rx(struct session_table *t, uint8_t key_id)
 	return NULL;
 }
 
-struct session *session_for_tx(struct session_table *t)
+/* Index of the newest confirmed session, or -1. */
+static int newest_confirmed(const struct session_table *t)
 {
-	struct session *best = NULL;
+	int best = -1;
 
 	for (unsigned i = 0; i < SESSION_SLOTS; i++) {
-		struct session *s = &t->slot[i];
+		const struct session *s = &t->slot[i];
 
-		if (s->used && s->confirmed && (!best || s->created > best->created))
-			best = s;
+		if (s->used && s->confirmed && (best < 0 || s->created > t->slot[best].created))
+			best = (int)i;
 	}
 	return best;
+}
+
+struct session *session_for_tx(struct session_table *t)
+{
+	int i = newest_confirmed(t);
+
+	return i < 0 ? NULL : &t->slot[i];
+}
+
+const struct session *session_current(const struct session_table *t)
+{
+	int i = newest_confirmed(t);
+
+	return i < 0 ? NULL : &t->slot[i];
 }
 
 uint8_t session_key_id(const struct session *s)

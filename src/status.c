@@ -36,7 +36,8 @@ void status_print_text(FILE *out, const struct status *st)
 {
 	bool any_drop = false;
 
-	fprintf(out, "interface %s  mode %s  mtu %u  pid %ld\n", st->interface, st->mode, st->mtu, st->pid);
+	fprintf(out, "interface %s  mode %s  mtu %u  pid %ld  cipher %s  handshakes %llu\n", st->interface, st->mode,
+		st->mtu, st->pid, st->cipher, (unsigned long long)st->handshakes);
 	fprintf(out, "  %-10s %-8s %-24s %-24s %6s %10s %12s %10s %12s %6s\n", "path", "state", "local",
 		"remote", "weight", "tx_pkts", "tx_bytes", "rx_pkts", "rx_bytes", "share");
 	for (unsigned i = 0; i < st->npaths; i++) {
@@ -100,7 +101,9 @@ void status_print_json(FILE *out, const struct status *st)
 	json_string(out, st->interface);
 	fprintf(out, ",\"mode\":");
 	json_string(out, st->mode);
-	fprintf(out, ",\"mtu\":%u,\"pid\":%ld,\"paths\":[", st->mtu, st->pid);
+	fprintf(out, ",\"mtu\":%u,\"pid\":%ld,\"cipher\":", st->mtu, st->pid);
+	json_string(out, st->cipher);
+	fprintf(out, ",\"handshakes\":%llu,\"paths\":[", (unsigned long long)st->handshakes);
 	for (unsigned i = 0; i < st->npaths; i++) {
 		if (i)
 			fputc(',', out);

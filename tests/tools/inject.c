@@ -13,6 +13,9 @@
  *           badpath (path id 7) -> "bad_path"
  *   inject capture IFACE PORT COUNT FILE   save COUNT UDP/IPv4 payloads sent to PORT seen on IFACE
  *   inject replay FILE HOST PORT           send them again
+ *
+ * Frames go out at INJECT_PPS per second (default 20000), so that the receiver's
+ * kernel never drops any before the daemon has counted it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HEADER 24
@@ -140,6 +144,30 @@ static int udp_to(const char *host, const char *port, struct sockaddr_storage *s
 	return fd;
 }
 
+/* Sleeps until frame number `i` is due at the configured rate. */
+static void pace(long i)
+{
+	static struct timespec start;
+	static double pps;
+	struct timespec due;
+	double at;
+
+	if (i == 0) {
+		const char *env = getenv("INJECT_PPS");
+
+		pps = env ? atof(env) : 20000;
+		clock_gettime(CLOCK_MONOTONIC, &start);
+	}
+	at = (double)i / pps;
+	due.tv_sec = start.tv_sec + (time_t)at;
+	due.tv_nsec = start.tv_nsec + (long)((at - (double)(time_t)at) * 1e9);
+	if (due.tv_nsec >= 1000000000L) {
+		due.tv_sec++;
+		due.tv_nsec -= 1000000000L;
+	}
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL);
+}
+
 static void send_one(int fd, const uint8_t *f, size_t n, const struct sockaddr_storage *ss, socklen_t sl)
 {
 	/* Pace on a full socket buffer instead of losing frames we mean to count. */
@@ -162,9 +190,8 @@ static int cmd_forge(int argc, char **argv)
 	for (long i = 0; i < count; i++) {
 		size_t n = forge(argv[1], path, key, f);
 
+		pace(i);
 		send_one(fd, f, n, &ss, sl);
-		if (i % 64 == 63)
-			usleep(50); /* stay under the receiver's socket buffer */
 	}
 	printf("sent %ld %s\n", count, argv[1]);
 	return 0;
@@ -222,9 +249,8 @@ static int cmd_replay(char **argv)
 	if (!in)
 		die(argv[2]);
 	while (fread(&len, sizeof(len), 1, in) == 1 && fread(f, 1, len, in) == len) {
+		pace(sent++);
 		send_one(fd, f, len, &ss, sl);
-		if (++sent % 64 == 0)
-			usleep(50);
 	}
 	printf("replayed %ld\n", sent);
 	return 0;

@@ -28,6 +28,8 @@ static void sample(struct status *st)
 	strcpy(st->mode, "udp");
 	st->mtu = 1448;
 	st->pid = 4242;
+	st->handshakes = 17;
+	strcpy(st->cipher, "aes-256-gcm");
 	st->drop[WIRE_SHORT] = 3;
 	st->drop[DROP_TUN_WRITE] = 18446744073709551615ull;
 	st->npaths = 2;
