@@ -64,6 +64,13 @@ void conf_print(FILE *out, const struct conf *c);
 
 const char *conf_cipher_name(enum conf_cipher c);
 
+/*
+ * Can a running link change from `old` to `new` without a restart? Weights, keepalive,
+ * rekey_interval and cipher can; everything that shaped the TUN, the sockets, the key or
+ * the privileges cannot. False with the first such key named in why.
+ */
+bool conf_reload_check(const struct conf *old, const struct conf *new, char *why, size_t whylen);
+
 /* Does c hold an address of this family (for MTU rules)? */
 bool conf_has_family(const struct conf *c, int family);
 

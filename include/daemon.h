@@ -6,10 +6,11 @@
 #include "conf.h"
 
 /*
- * Brings the link of c up and runs it. When ready_fd >= 0, one line is written
- * to it once set-up is over: "ok" or the reason it failed; the fd is then closed.
- * Returns the process exit code (0 after a requested stop, 1 when set-up failed).
+ * Brings the link of c (read from `file`, which SIGHUP reads again) up and runs it.
+ * When ready_fd >= 0, one line is written to it once set-up is over: "ok" or the
+ * reason it failed; the fd is then closed. Returns the process exit code (0 after a
+ * requested stop, 1 when set-up failed).
  */
-int daemon_run(const struct conf *c, int ready_fd);
+int daemon_run(const struct conf *c, const char *file, int ready_fd);
 
 #endif

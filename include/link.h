@@ -78,6 +78,9 @@ void link_tick(struct link *l, uint64_t now);
 /* Bytes a frame adds on the wire around an inner packet, outer IP and UDP included. */
 unsigned link_overhead(int family);
 
+/* Applies a configuration that conf_reload_check accepted: weights, keepalive, rekeying, cipher. */
+void link_apply(struct link *l, const struct conf *c);
+
 /* Key exchange (keying.c). */
 /* A session is forgotten 2.5 rekey intervals after its handshake (300 s at the default 120 s):
  * long enough for frames in flight, short enough that few sessions are held. */
@@ -89,6 +92,8 @@ unsigned link_overhead(int family);
 /* Loads the key; false with err when the key file or the cipher cannot be used. */
 bool keying_init(struct link *l, char *err, size_t errlen);
 void keying_wipe(struct link *l);
+/* Recomputes the ciphers this end offers from the config (the next handshake uses them). */
+void keying_set_ciphers(struct link *l);
 /* Starts or retries a handshake when one is due; forgets old sessions. */
 void keying_tick(struct link *l, uint64_t now);
 /* Handles an authentic-looking INIT/RESP frame received on path p; true when it was accepted. */

@@ -57,5 +57,7 @@ void status_print_text(FILE *out, const struct status *st);
 /* One JSON object; paths[] fields: name, state, local, remote, weight, tx_packets, tx_bytes,
  * rx_packets, rx_bytes, tx_errors, share. */
 void status_print_json(FILE *out, const struct status *st);
+/* Prometheus text exposition format for n links, each metric family once. */
+void status_print_prometheus(FILE *out, const struct status *sts, unsigned n);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "conf.h"
@@ -22,7 +23,7 @@ static const struct {
 	{ "up", "[-v] NAME|FILE", "start a link in the background (NAME is /etc/netagg/NAME.conf)" },
 	{ "down", "IFACE|NAME|FILE", "stop a link and remove what up created" },
 	{ "run", "[-v] NAME|FILE", "run a link in the foreground; root for set-up, then 'user'" },
-	{ "status", "[-j] [IFACE|NAME]", "show paths, counters and drops (-j: JSON)" },
+	{ "status", "[-j|--prometheus|--watch] [IFACE|NAME]", "paths, counters, drops: text, JSON, Prometheus, or live" },
 	{ "check", "[-v] FILE", "validate a config (-v: print it normalised)" },
 	{ "genkey", "", "print a new random pre-shared key (base64) for key_file" },
 	{ "version", "", "print the version" },
@@ -47,7 +48,7 @@ int cli_help(int argc, char **argv)
 	printf("netagg %s: bond several network paths into one link\n\nusage: netagg COMMAND [ARGS]\n\n",
 	       PACKAGE_VERSION);
 	for (size_t i = 0; i < sizeof(usage_lines) / sizeof(usage_lines[0]); i++)
-		printf("  %-7s %-19s %s\n", usage_lines[i].cmd, usage_lines[i].args, usage_lines[i].what);
+		printf("  %-7s %-37s %s\n", usage_lines[i].cmd, usage_lines[i].args, usage_lines[i].what);
 	printf("\nThe run directory is %s (set NETAGG_RUNDIR to change it).\n", rundir_base());
 	return CLI_OK;
 }
@@ -107,67 +108,109 @@ static bool fetch(const char *iface, struct status *st)
 	return true;
 }
 
-static bool show(const char *iface, bool json, bool first)
-{
-	struct status st;
+#define STATUS_MAX_LINKS 64
 
-	if (!fetch(iface, &st))
-		return false;
-	if (json) {
-		if (!first)
-			printf(",");
-		status_print_json(stdout, &st);
-	} else {
-		printf("%s", first ? "" : "\n");
-		status_print_text(stdout, &st);
-	}
-	return true;
-}
-
-/* Every instance with a control socket in the run directory, as a JSON array with -j. */
-static int show_all(bool json)
+/* The instances to show: the one named, or every one with a socket in the run directory. */
+static unsigned list_instances(const char *name, char ifaces[][IFNAMSIZ], unsigned max)
 {
-	DIR *dir = opendir(rundir_base());
+	DIR *dir;
 	struct dirent *e;
-	int shown = 0, failed = 0;
+	unsigned n = 0;
 
-	if (json)
-		printf("[");
-	while (dir && (e = readdir(dir))) {
-		size_t n = strlen(e->d_name);
-		char iface[IFNAMSIZ];
+	if (name) {
+		snprintf(ifaces[0], IFNAMSIZ, "%s", name);
+		return 1;
+	}
+	dir = opendir(rundir_base());
+	while (dir && n < max && (e = readdir(dir))) {
+		size_t len = strlen(e->d_name);
 
-		if (n <= 5 || n - 5 >= sizeof(iface) || strcmp(e->d_name + n - 5, ".sock") != 0)
-			continue;
-		snprintf(iface, sizeof(iface), "%.*s", (int)(n - 5), e->d_name);
-		if (show(iface, json, shown == 0))
-			shown++;
-		else
-			failed++;
+		if (len > 5 && len - 5 < IFNAMSIZ && strcmp(e->d_name + len - 5, ".sock") == 0)
+			snprintf(ifaces[n++], IFNAMSIZ, "%.*s", (int)(len - 5), e->d_name);
 	}
 	if (dir)
 		closedir(dir);
-	if (json)
-		printf("]\n");
-	else if (!shown && !failed)
+	return n;
+}
+
+enum status_format { STATUS_TEXT, STATUS_JSON, STATUS_PROMETHEUS };
+
+static void render(enum status_format fmt, const struct status *sts, unsigned n, bool named)
+{
+	if (fmt == STATUS_PROMETHEUS) {
+		status_print_prometheus(stdout, sts, n);
+		return;
+	}
+	if (fmt == STATUS_JSON) {
+		printf("%s", named ? "" : "[");
+		for (unsigned i = 0; i < n; i++) {
+			printf("%s", i ? "," : "");
+			status_print_json(stdout, &sts[i]);
+		}
+		printf("%s", named ? "" : "]\n");
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		printf("%s", i ? "\n" : "");
+		status_print_text(stdout, &sts[i]);
+	}
+	if (n == 0)
 		printf("no netagg instance is running\n");
-	return failed ? CLI_ERROR : CLI_OK;
+}
+
+/* One round: fetch every instance and print them; false when any could not be fetched. */
+static bool show(enum status_format fmt, const char *name)
+{
+	static struct status sts[STATUS_MAX_LINKS];
+	char ifaces[STATUS_MAX_LINKS][IFNAMSIZ];
+	unsigned n = list_instances(name, ifaces, STATUS_MAX_LINKS), got = 0;
+	bool ok = true;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (fetch(ifaces[i], &sts[got]))
+			got++;
+		else
+			ok = false;
+	}
+	render(fmt, sts, got, name != NULL);
+	fflush(stdout);
+	return ok;
+}
+
+static _Noreturn void watch(const char *name)
+{
+	for (;;) {
+		/* Home the cursor and clear, like watch(1), so the view refreshes in place. */
+		printf("\033[H\033[2J");
+		show(STATUS_TEXT, name);
+		sleep(1);
+	}
 }
 
 int cli_status(int argc, char **argv)
 {
 	char iface[IFNAMSIZ], err[CONF_ERR_MAX];
-	bool json = argc > 0 && strcmp(argv[0], "-j") == 0;
+	enum status_format fmt = STATUS_TEXT;
+	bool watching = false;
+	int i = 0;
 
-	argc -= json;
-	argv += json;
-	if (argc > 1 || (argc == 1 && argv[0][0] == '-'))
-		return cli_usage("status", "expected [-j] and at most one interface or NAME");
-	if (argc == 0)
-		return show_all(json);
-	if (!instance_resolve(argv[0], iface, sizeof(iface), err, sizeof(err))) {
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-j") == 0 || strcmp(argv[i], "--json") == 0)
+			fmt = STATUS_JSON;
+		else if (strcmp(argv[i], "--prometheus") == 0)
+			fmt = STATUS_PROMETHEUS;
+		else if (strcmp(argv[i], "--watch") == 0)
+			watching = true;
+		else
+			return cli_usage("status", "unknown option");
+	}
+	if (argc - i > 1 || (watching && fmt != STATUS_TEXT))
+		return cli_usage("status", "expected one of -j, --prometheus, --watch and at most one interface or NAME");
+	if (argc - i == 1 && !instance_resolve(argv[i], iface, sizeof(iface), err, sizeof(err))) {
 		fprintf(stderr, "netagg: %s\n", err);
 		return CLI_ERROR;
 	}
-	return show(iface, json, true) ? CLI_OK : CLI_ERROR;
+	if (watching)
+		watch(argc - i == 1 ? iface : NULL);
+	return show(fmt, argc - i == 1 ? iface : NULL) ? CLI_OK : CLI_ERROR;
 }

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,11 +36,16 @@ static int parse_verbose_arg(int argc, char **argv, const char **arg)
 	return verbose;
 }
 
-static bool load(const char *arg, struct conf *c)
+static bool load(const char *arg, struct conf *c, char file[PATH_MAX])
 {
-	char file[PATH_MAX], err[CONF_ERR_MAX];
+	char err[CONF_ERR_MAX];
 
-	instance_config_path(arg, file, sizeof(file));
+	char given[PATH_MAX];
+
+	instance_config_path(arg, given, sizeof(given));
+	/* Absolute, so that SIGHUP finds the same file whatever the daemon's directory. */
+	if (!realpath(given, file))
+		snprintf(file, PATH_MAX, "%s", given);
 	if (!conf_load(file, c, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return false;
@@ -94,13 +100,14 @@ static int await_ready(int fd, pid_t child, const char *iface)
 int cli_up(int argc, char **argv)
 {
 	const char *arg;
+	char file[PATH_MAX];
 	int verbose = parse_verbose_arg(argc, argv, &arg), pipefd[2];
 	struct conf c;
 	pid_t child;
 
 	if (verbose < 0)
 		return cli_usage("up", "expected a config NAME or FILE");
-	if (!load(arg, &c))
+	if (!load(arg, &c, file))
 		return CLI_ERROR;
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		fprintf(stderr, "netagg: pipe: %s\n", strerror(errno));
@@ -118,7 +125,7 @@ int cli_up(int argc, char **argv)
 		detach_stdio();
 		close_inherited(pipefd[1]);
 		log_init(true, verbose);
-		_exit(daemon_run(&c, pipefd[1]));
+		_exit(daemon_run(&c, file, pipefd[1]));
 	}
 	close(pipefd[1]);
 	return await_ready(pipefd[0], child, c.interface);
@@ -127,15 +134,16 @@ int cli_up(int argc, char **argv)
 int cli_run(int argc, char **argv)
 {
 	const char *arg;
+	char file[PATH_MAX];
 	int verbose = parse_verbose_arg(argc, argv, &arg);
 	struct conf c;
 
 	if (verbose < 0)
 		return cli_usage("run", "expected a config NAME or FILE");
-	if (!load(arg, &c))
+	if (!load(arg, &c, file))
 		return CLI_ERROR;
 	log_init(false, verbose);
-	return daemon_run(&c, -1);
+	return daemon_run(&c, file, -1);
 }
 
 static bool wait_gone(pid_t pid)

@@ -390,6 +390,43 @@ bool conf_load(const char *file, struct conf *c, char *err, size_t errlen)
 	return ok;
 }
 
+static bool path_fixed_equal(const struct conf_path *a, const struct conf_path *b)
+{
+	return strcmp(a->name, b->name) == 0 && addr_equal(&a->local, &b->local) &&
+	       addr_equal(&a->remote, &b->remote) && strcmp(a->device, b->device) == 0;
+}
+
+static const char *fixed_change(const struct conf *a, const struct conf *b)
+{
+	if (strcmp(a->interface, b->interface) != 0)
+		return "interface";
+	if (a->mode != b->mode)
+		return "mode";
+	if (a->naddress != b->naddress || memcmp(a->address, b->address, sizeof(a->address)) != 0)
+		return "address";
+	if (a->mtu != b->mtu)
+		return "mtu";
+	if (strcmp(a->key_file, b->key_file) != 0)
+		return "key_file";
+	if (strcmp(a->user, b->user) != 0)
+		return "user";
+	if (a->npaths != b->npaths)
+		return "paths (their number)";
+	for (unsigned i = 0; i < a->npaths; i++)
+		if (!path_fixed_equal(&a->path[i], &b->path[i]))
+			return "paths (a name, local, remote or device)";
+	return NULL;
+}
+
+bool conf_reload_check(const struct conf *old, const struct conf *new, char *why, size_t whylen)
+{
+	const char *key = fixed_change(old, new);
+
+	if (key)
+		snprintf(why, whylen, "changing %s needs a restart (netagg down, then up)", key);
+	return key == NULL;
+}
+
 const char *conf_cipher_name(enum conf_cipher c)
 {
 	switch (c) {

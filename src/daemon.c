@@ -18,6 +18,7 @@
 #include "ctlproto.h"
 #include "link.h"
 #include "log.h"
+#include "notify.h"
 #include "privdrop.h"
 #include "rundir.h"
 
@@ -50,7 +51,8 @@ struct daemon {
 	struct ctl_conn *conns;
 	unsigned nconns;
 	ev_timer tick;
-	ev_signal sigint, sigterm;
+	ev_signal sigint, sigterm, sighup;
+	const char *file; /* the config, read again on SIGHUP */
 	bool link_opened, pid_written;
 	char sock_path[PATH_MAX];
 	char pid_path[PATH_MAX];
@@ -97,6 +99,27 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	log_info("signal %d: stopping", w->signum);
 	ev_break(loop, EVBREAK_ALL);
+}
+
+/* SIGHUP: read the config again and apply what can change live; on any error keep running as before. */
+static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+	char err[CONF_ERR_MAX];
+	static struct conf next;
+
+	(void)loop;
+	(void)revents;
+	notify_send("RELOADING=1");
+	if (!conf_load(d->file, &next, err, sizeof(err)))
+		log_warnx("reload: %s; keeping the running configuration", err);
+	else if (!conf_reload_check(&d->link.conf, &next, err, sizeof(err)))
+		log_warnx("reload: %s: %s; keeping the running configuration", d->file, err);
+	else {
+		link_apply(&d->link, &next);
+		log_info("reload: %s applied", d->file);
+	}
+	notify_send("READY=1");
 }
 
 static void conn_close(struct daemon *d, struct ctl_conn *c)
@@ -237,8 +260,11 @@ static void watch(struct daemon *d)
 	ev_timer_start(d->loop, &d->tick);
 	ev_signal_init(&d->sigint, on_signal, SIGINT);
 	ev_signal_init(&d->sigterm, on_signal, SIGTERM);
+	ev_signal_init(&d->sighup, on_reload, SIGHUP);
+	d->sighup.data = d;
 	ev_signal_start(d->loop, &d->sigint);
 	ev_signal_start(d->loop, &d->sigterm);
+	ev_signal_start(d->loop, &d->sighup);
 }
 
 static void stop(struct daemon *d)
@@ -266,13 +292,14 @@ static void report_ready(int ready_fd, const char *msg)
 	close(ready_fd);
 }
 
-int daemon_run(const struct conf *c, int ready_fd)
+int daemon_run(const struct conf *c, const char *file, int ready_fd)
 {
 	static struct daemon d; /* large (frame buffers' bookkeeping); one per process */
 	char err[CONF_ERR_MAX + 256];
 
 	memset(&d, 0, sizeof(d));
 	d.ctl_fd = -1;
+	d.file = file;
 	signal(SIGPIPE, SIG_IGN);
 	if (!start(&d, c, err, sizeof(err))) {
 		stop(&d);
@@ -284,7 +311,9 @@ int daemon_run(const struct conf *c, int ready_fd)
 	watch(&d);
 	log_info("%s is up: %u paths, mtu %u", c->interface, c->npaths, d.link.mtu);
 	report_ready(ready_fd, "ok");
+	notify_send("READY=1");
 	ev_run(d.loop, 0);
+	notify_send("STOPPING=1");
 	stop(&d);
 	ev_loop_destroy(d.loop);
 	log_info("%s is down", c->interface);

@@ -18,10 +18,7 @@ bool keying_init(struct link *l, char *err, size_t errlen)
 		snprintf(err, errlen, "cipher \"aes-256-gcm\" needs a CPU with AES-NI and CLMUL; this one has none");
 		return false;
 	}
-	if (l->conf.cipher != CONF_CIPHER_AES256_GCM)
-		k->ciphers |= HS_CIPHER_BIT(SEAL_CHACHA20_POLY1305);
-	if (l->conf.cipher != CONF_CIPHER_CHACHA20_POLY1305 && seal_aes_available())
-		k->ciphers |= HS_CIPHER_BIT(SEAL_AES256_GCM);
+	keying_set_ciphers(l);
 	if (!keyfile_load(l->conf.key_file, psk, err, errlen))
 		return false;
 	hs_derive(psk, &k->keys);
@@ -30,6 +27,17 @@ bool keying_init(struct link *l, char *err, size_t errlen)
 	for (unsigned i = 0; i < l->conf.npaths; i++)
 		k->initiator = k->initiator || l->conf.path[i].remote.len;
 	return true;
+}
+
+void keying_set_ciphers(struct link *l)
+{
+	struct keying *k = &l->keying;
+
+	k->ciphers = 0;
+	if (l->conf.cipher != CONF_CIPHER_AES256_GCM)
+		k->ciphers |= HS_CIPHER_BIT(SEAL_CHACHA20_POLY1305);
+	if (l->conf.cipher != CONF_CIPHER_CHACHA20_POLY1305 && seal_aes_available())
+		k->ciphers |= HS_CIPHER_BIT(SEAL_AES256_GCM);
 }
 
 void keying_wipe(struct link *l)

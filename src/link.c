@@ -155,6 +155,18 @@ void link_close(struct link *l)
 	path_rx_free(&l->rx);
 }
 
+void link_apply(struct link *l, const struct conf *c)
+{
+	for (unsigned i = 0; i < c->npaths; i++)
+		if (c->path[i].weight != l->conf.path[i].weight)
+			sched_set_weight(&l->sched, i, c->path[i].weight);
+	l->conf = *c;
+	/* The paths point into the config they were opened with: keep them pointing at the new copy. */
+	for (unsigned i = 0; i < c->npaths; i++)
+		l->path[i].conf = &l->conf.path[i];
+	keying_set_ciphers(l);
+}
+
 void link_snapshot(const struct link *l, struct status *st)
 {
 	const struct session *tx;

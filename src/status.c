@@ -2,6 +2,8 @@
 /* Renders a status snapshot for people (text) and for programs (JSON). */
 #include "status.h"
 
+#include <string.h>
+
 const char *drop_reason_name(unsigned reason)
 {
 	static const char *const extra[] = {
@@ -114,4 +116,114 @@ void status_print_json(FILE *out, const struct status *st)
 		fprintf(out, "%s\"%s\":%llu", r > 1 ? "," : "", drop_reason_name(r),
 			(unsigned long long)st->drop[r]);
 	fprintf(out, "}}\n");
+}
+
+/* Label values escape backslash, double quote and newline (exposition format 0.0.4). */
+static void prom_label(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void prom_family(FILE *out, const char *name, const char *type, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void prom_link_label(FILE *out, const char *name, const struct status *st)
+{
+	fprintf(out, "%s{interface=", name);
+	prom_label(out, st->interface);
+}
+
+static void prom_path_label(FILE *out, const char *name, const struct status *st, unsigned i)
+{
+	prom_link_label(out, name, st);
+	fputs(",path=", out);
+	prom_label(out, st->path[i].name);
+	fputs("} ", out);
+}
+
+enum path_counter { TX_PACKETS, TX_BYTES, RX_PACKETS, RX_BYTES, TX_ERRORS, PATH_COUNTERS };
+
+static uint64_t path_counter(const struct status_path *p, enum path_counter c)
+{
+	const uint64_t v[PATH_COUNTERS] = { p->tx_packets, p->tx_bytes, p->rx_packets, p->rx_bytes, p->tx_errors };
+
+	return v[c];
+}
+
+static void prom_links(FILE *out, const struct status *sts, unsigned n)
+{
+	prom_family(out, "netagg_info", "gauge", "A running link: its mode and the cipher it sends with.");
+	for (unsigned k = 0; k < n; k++) {
+		prom_link_label(out, "netagg_info", &sts[k]);
+		fputs(",mode=", out);
+		prom_label(out, sts[k].mode);
+		fputs(",cipher=", out);
+		prom_label(out, sts[k].cipher);
+		fputs("} 1\n", out);
+	}
+	prom_family(out, "netagg_mtu_bytes", "gauge", "MTU of the link's TUN device.");
+	for (unsigned k = 0; k < n; k++) {
+		prom_link_label(out, "netagg_mtu_bytes", &sts[k]);
+		fprintf(out, "} %u\n", sts[k].mtu);
+	}
+	prom_family(out, "netagg_handshakes_total", "counter", "Sessions set up since the daemon started.");
+	for (unsigned k = 0; k < n; k++) {
+		prom_link_label(out, "netagg_handshakes_total", &sts[k]);
+		fprintf(out, "} %llu\n", (unsigned long long)sts[k].handshakes);
+	}
+	prom_family(out, "netagg_drops_total", "counter", "Frames and packets dropped, by reason.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned r = 1; r < DROP_REASON_COUNT; r++) {
+			prom_link_label(out, "netagg_drops_total", &sts[k]);
+			fprintf(out, ",reason=\"%s\"} %llu\n", drop_reason_name(r), (unsigned long long)sts[k].drop[r]);
+		}
+}
+
+static void prom_paths(FILE *out, const struct status *sts, unsigned n)
+{
+	static const char *const names[PATH_COUNTERS] = { "netagg_path_tx_packets_total", "netagg_path_tx_bytes_total",
+							 "netagg_path_rx_packets_total", "netagg_path_rx_bytes_total",
+							 "netagg_path_tx_errors_total" };
+	static const char *const help[PATH_COUNTERS] = { "Frames sent on the path.", "UDP payload bytes sent on the path.",
+							"Valid frames received on the path.",
+							"UDP payload bytes of valid frames received on the path.",
+							"Frames the kernel refused to send on the path." };
+
+	prom_family(out, "netagg_path_up", "gauge", "1 while the path carries traffic, 0 while it is down or waiting.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			prom_path_label(out, "netagg_path_up", &sts[k], i);
+			fprintf(out, "%d\n", strcmp(sts[k].path[i].state, "up") == 0);
+		}
+	prom_family(out, "netagg_path_weight", "gauge", "Configured weight of the path.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			prom_path_label(out, "netagg_path_weight", &sts[k], i);
+			fprintf(out, "%u\n", sts[k].path[i].weight);
+		}
+	for (unsigned c = 0; c < PATH_COUNTERS; c++) {
+		prom_family(out, names[c], "counter", help[c]);
+		for (unsigned k = 0; k < n; k++)
+			for (unsigned i = 0; i < sts[k].npaths; i++) {
+				prom_path_label(out, names[c], &sts[k], i);
+				fprintf(out, "%llu\n", (unsigned long long)path_counter(&sts[k].path[i], c));
+			}
+	}
+}
+
+void status_print_prometheus(FILE *out, const struct status *sts, unsigned n)
+{
+	prom_links(out, sts, n);
+	prom_paths(out, sts, n);
 }

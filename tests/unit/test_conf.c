@@ -184,6 +184,33 @@ START_TEST(load_from_file)
 }
 END_TEST
 
+START_TEST(reload_check)
+{
+	char err[CONF_ERR_MAX], why[128];
+	struct conf a, b;
+
+	ck_assert(conf_parse(good, "a.conf", &a, err, sizeof(err)));
+	b = a;
+	b.path[0].weight = 1;
+	b.keepalive = 5;
+	b.rekey_interval = 30;
+	b.cipher = CONF_CIPHER_CHACHA20_POLY1305;
+	ck_assert_msg(conf_reload_check(&a, &b, why, sizeof(why)), "%s", why);
+	b = a;
+	b.mtu = 1300;
+	ck_assert(!conf_reload_check(&a, &b, why, sizeof(why)));
+	ck_assert_str_eq(why, "changing mtu needs a restart (netagg down, then up)");
+	b = a;
+	addr_set_port(&b.path[1].remote, 6000);
+	ck_assert(!conf_reload_check(&a, &b, why, sizeof(why)));
+	ck_assert_str_eq(why, "changing paths (a name, local, remote or device) needs a restart (netagg down, then up)");
+	b = a;
+	strcpy(b.key_file, "/other.key");
+	ck_assert(!conf_reload_check(&a, &b, why, sizeof(why)));
+	ck_assert_str_eq(why, "changing key_file needs a restart (netagg down, then up)");
+}
+END_TEST
+
 START_TEST(relative_key_file_follows_the_config)
 {
 	char dir[] = "/tmp/netagg-conf-XXXXXX", path[64], err[CONF_ERR_MAX], expect[80];
@@ -216,6 +243,7 @@ int main(void)
 	tcase_add_test(tc, print_parse_round_trip);
 	tcase_add_test(tc, load_from_file);
 	tcase_add_test(tc, relative_key_file_follows_the_config);
+	tcase_add_test(tc, reload_check);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
