@@ -18,7 +18,8 @@
 #define CONF_MTU_MIN 576
 #define CONF_MTU_MIN_V6 1280 /* IPv6 requires it of every link */
 #define CONF_MTU_MAX 9000
-#define CONF_KEEPALIVE_DEFAULT 1 /* seconds */
+#define CONF_PROBE_INTERVAL_DEFAULT 100 /* ms */
+#define CONF_DOWN_AFTER_DEFAULT 300     /* ms */
 #define CONF_REKEY_DEFAULT 120 /* seconds */
 #define CONF_ERR_MAX 512
 #define CONF_USER_DEFAULT "nobody"
@@ -32,6 +33,7 @@ struct conf_path {
 	struct endpoint local;  /* port 0: any (initiating side) */
 	struct endpoint remote; /* len 0: learned from the peer's packets */
 	uint32_t weight;
+	bool backup;           /* carries traffic only while no other path is up */
 	char device[IFNAMSIZ]; /* "" when not bound to a device */
 };
 
@@ -41,7 +43,8 @@ struct conf {
 	struct prefix address[CONF_MAX_ADDRESSES];
 	unsigned naddress;
 	unsigned mtu;       /* 0: derived from the paths at start-up */
-	unsigned keepalive; /* seconds between keepalives on each path */
+	unsigned probe_interval; /* ms between keepalives on each path */
+	unsigned down_after;     /* ms of silence after which a path is down */
 	unsigned rekey_interval; /* seconds between handshakes started by the initiator */
 	char key_file[PATH_MAX]; /* pre-shared key; relative paths resolved against the config's directory */
 	enum conf_cipher cipher; /* auto: AES-256-GCM when both ends have AES-NI, else ChaCha20-Poly1305 */
@@ -65,8 +68,8 @@ void conf_print(FILE *out, const struct conf *c);
 const char *conf_cipher_name(enum conf_cipher c);
 
 /*
- * Can a running link change from `old` to `new` without a restart? Weights, keepalive,
- * rekey_interval and cipher can; everything that shaped the TUN, the sockets, the key or
+ * Can a running link change from `old` to `new` without a restart? Weights, backup,
+ * probe_interval, down_after, rekey_interval and cipher can; everything that shaped the TUN, the sockets, the key or
  * the privileges cannot. False with the first such key named in why.
  */
 bool conf_reload_check(const struct conf *old, const struct conf *new, char *why, size_t whylen);

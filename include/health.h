@@ -13,7 +13,7 @@ enum path_state {
 };
 
 /*
- * Both ends send a keepalive on every path at least every keepalive interval, so a
+ * Both ends send a keepalive on every path at least every probe interval, so a
  * path that has received nothing for down_after is dead, busy or idle alike. All
  * times are nanoseconds on the caller's monotonic clock.
  */

@@ -45,16 +45,13 @@ struct link {
 	struct sched sched;
 	struct keying keying;
 	struct health health[WIRE_MAX_PATHS];
-	uint64_t next_keepalive; /* ns, monotonic */
+	uint64_t next_probe; /* ns, monotonic: when keepalives are next due on every path */
 	uint64_t seq;            /* next global sequence number */
 	uint64_t drop[DROP_REASON_COUNT];
 	size_t slot;     /* bytes per frame buffer */
 	uint8_t *tx_buf; /* LINK_TUN_BATCH frame buffers */
 	struct path_rx rx;
 };
-
-/* A silent path is declared down after this many keepalive intervals. */
-#define LINK_DOWN_AFTER_KEEPALIVES 3
 
 /*
  * Creates the TUN device, configures it, opens the path sockets. On failure
@@ -78,7 +75,7 @@ void link_tick(struct link *l, uint64_t now);
 /* Bytes a frame adds on the wire around an inner packet, outer IP and UDP included. */
 unsigned link_overhead(int family);
 
-/* Applies a configuration that conf_reload_check accepted: weights, keepalive, rekeying, cipher. */
+/* Applies a configuration that conf_reload_check accepted: weights, backup, probing, rekeying, cipher. */
 void link_apply(struct link *l, const struct conf *c);
 
 /* Key exchange (keying.c). */
@@ -109,6 +106,9 @@ void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_
 		      uint8_t *frame);
 /* Seals and sends a keepalive on p under the current session (nothing when there is none). */
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now);
+/* Tells the scheduler which paths to use: the up ones, and backup paths only while no other is up. */
+void link_schedule(struct link *l);
+
 /* Takes `from` as path p's peer address (only ever after p's frame proved authentic). */
 void link_learn_peer(struct link *l, struct path *p, const struct endpoint *from, uint64_t now);
 

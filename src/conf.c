@@ -138,7 +138,7 @@ static bool read_path_addresses(struct reader *r, const config_setting_t *g, str
 
 static bool read_path(struct reader *r, const config_setting_t *g, unsigned index, struct conf_path *p)
 {
-	static const char *const known[] = { "name", "local", "remote", "weight", "device", NULL };
+	static const char *const known[] = { "name", "local", "remote", "weight", "device", "backup", NULL };
 	const config_setting_t *s;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -155,6 +155,11 @@ static bool read_path(struct reader *r, const config_setting_t *g, unsigned inde
 		return false;
 	if ((s = config_setting_get_member(g, "device")) && !get_name(r, s, p->device))
 		return false;
+	if ((s = config_setting_get_member(g, "backup"))) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail_at(r, s, "backup must be true or false");
+		p->backup = config_setting_get_bool(s);
+	}
 	return true;
 }
 
@@ -321,9 +326,30 @@ static bool read_security(struct reader *r, const config_setting_t *root, struct
 	return check_mode_keys(r, root, c);
 }
 
+/* How fast a dead path is found: probes every probe_interval, down after down_after of silence. */
+static bool read_probing(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t *s = config_setting_get_member(root, "probe_interval"), *d;
+
+	c->probe_interval = CONF_PROBE_INTERVAL_DEFAULT;
+	if (s && !get_uint(r, s, 10, 60000, &c->probe_interval))
+		return false;
+	d = config_setting_get_member(root, "down_after");
+	c->down_after = d ? 0 : (c->probe_interval * 3 > CONF_DOWN_AFTER_DEFAULT ? c->probe_interval * 3
+										   : CONF_DOWN_AFTER_DEFAULT);
+	if (d && !get_uint(r, d, 20, 600000, &c->down_after))
+		return false;
+	if (c->down_after < 2 * c->probe_interval)
+		return fail_at(r, d ? d : s, "down_after (%u ms) must be at least twice probe_interval (%u ms), "
+					   "so that one lost probe does not take a path down",
+			       c->down_after, c->probe_interval);
+	return true;
+}
+
 static bool read_root(struct reader *r, const config_setting_t *root, struct conf *c)
 {
-	static const char *const known[] = { "interface", "mode", "address", "mtu", "keepalive", "paths",
+	static const char *const known[] = { "interface", "mode", "address", "mtu", "probe_interval", "down_after",
+					     "paths",
 					     "key_file", "cipher", "user", "rekey_interval", NULL };
 	const config_setting_t *s;
 
@@ -339,8 +365,7 @@ static bool read_root(struct reader *r, const config_setting_t *root, struct con
 		return false;
 	if ((s = config_setting_get_member(root, "mtu")) && !read_mtu(r, s, c))
 		return false;
-	c->keepalive = CONF_KEEPALIVE_DEFAULT;
-	if ((s = config_setting_get_member(root, "keepalive")) && !get_uint(r, s, 1, 3600, &c->keepalive))
+	if (!read_probing(r, root, c))
 		return false;
 	if (!read_paths(r, root, c))
 		return false;
@@ -455,6 +480,8 @@ static void print_path(FILE *out, const struct conf_path *p, bool last)
 	if (p->remote.len)
 		fprintf(out, " remote = \"%s\";", addr_format(&p->remote, buf, sizeof(buf)));
 	fprintf(out, " weight = %u;", p->weight);
+	if (p->backup)
+		fprintf(out, " backup = true;");
 	if (p->device[0])
 		fprintf(out, " device = \"%s\";", p->device);
 	fprintf(out, " }%s\n", last ? "" : ",");
@@ -472,7 +499,7 @@ void conf_print(FILE *out, const struct conf *c)
 	fprintf(out, "%s];\n", c->naddress ? " " : "");
 	if (c->mtu)
 		fprintf(out, "mtu = %u;\n", c->mtu);
-	fprintf(out, "keepalive = %u;\n", c->keepalive);
+	fprintf(out, "probe_interval = %u;\ndown_after = %u;\n", c->probe_interval, c->down_after);
 	if (c->key_file[0])
 		fprintf(out, "key_file = \"%s\";\n", c->key_file);
 	fprintf(out, "cipher = \"%s\";\n", conf_cipher_name(c->cipher));

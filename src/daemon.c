@@ -23,7 +23,7 @@
 #include "rundir.h"
 
 #define MAX_CTL_CONNS 8
-#define TICK_SECONDS 0.1 /* how often keepalives and path liveness are looked at */
+#define TICK_SECONDS 0.025 /* how often probes and path liveness are looked at: well under down_after */
 
 struct daemon;
 

@@ -118,7 +118,7 @@ void link_learn_peer(struct link *l, struct path *p, const struct endpoint *from
 		return;
 	p->remote = *from;
 	log_info("path %s: peer is %s", p->conf->name, addr_format(from, text, sizeof(text)));
-	/* Answer at once, so the peer hears this path is alive without waiting a keepalive interval. */
+	/* Answer at once, so the peer hears this path is alive without waiting a probe interval. */
 	link_send_keepalive(l, p, now);
 }
 
@@ -126,7 +126,7 @@ static void note_alive(struct link *l, struct path *p, uint64_t now)
 {
 	if (!health_on_rx(&l->health[p->index], now))
 		return;
-	sched_set_up(&l->sched, p->index, true);
+	link_schedule(l);
 	log_info("path %s: up", p->conf->name);
 }
 
@@ -217,21 +217,20 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 
 void link_tick(struct link *l, uint64_t now)
 {
-	bool keepalive_due = now >= l->next_keepalive;
+	bool probe_due = now >= l->next_probe;
 
 	keying_tick(l, now);
-	if (keepalive_due)
-		l->next_keepalive = now + (uint64_t)l->conf.keepalive * 1000000000ull;
+	if (probe_due)
+		l->next_probe = now + (uint64_t)l->conf.probe_interval * 1000000ull;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		struct path *p = &l->path[i];
 
 		if (health_tick(&l->health[i], now)) {
-			sched_set_up(&l->sched, i, false);
-			log_warnx("path %s: down, nothing heard for %u s", p->conf->name,
-				  l->conf.keepalive * LINK_DOWN_AFTER_KEEPALIVES);
+			link_schedule(l);
+			log_warnx("path %s: down, nothing heard for %u ms", p->conf->name, l->conf.down_after);
 		}
 		/* Down paths keep sending keepalives: that is how the peer learns they healed. */
-		if (keepalive_due)
+		if (probe_due)
 			link_send_keepalive(l, p, now);
 	}
 }

@@ -103,7 +103,7 @@ static bool configure_tun(struct link *l, char *err, size_t errlen)
 
 static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 {
-	uint64_t down_after = (uint64_t)l->conf.keepalive * LINK_DOWN_AFTER_KEEPALIVES * 1000000000ull;
+	uint64_t down_after = (uint64_t)l->conf.down_after * 1000000ull;
 	uint32_t weights[WIRE_MAX_PATHS];
 
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
@@ -112,11 +112,10 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 		weights[i] = l->conf.path[i].weight;
 	}
 	sched_init(&l->sched, l->conf.npaths, weights);
-	for (unsigned i = 0; i < l->conf.npaths; i++) {
+	for (unsigned i = 0; i < l->conf.npaths; i++)
 		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, now);
-		sched_set_up(&l->sched, i, l->health[i].state == PATH_UP);
-	}
-	l->next_keepalive = now;
+	link_schedule(l);
+	l->next_probe = now;
 	return true;
 }
 
@@ -162,9 +161,31 @@ void link_apply(struct link *l, const struct conf *c)
 			sched_set_weight(&l->sched, i, c->path[i].weight);
 	l->conf = *c;
 	/* The paths point into the config they were opened with: keep them pointing at the new copy. */
-	for (unsigned i = 0; i < c->npaths; i++)
+	for (unsigned i = 0; i < c->npaths; i++) {
 		l->path[i].conf = &l->conf.path[i];
+		l->health[i].down_after = (uint64_t)c->down_after * 1000000ull;
+	}
+	link_schedule(l);
 	keying_set_ciphers(l);
+}
+
+void link_schedule(struct link *l)
+{
+	bool normal_up = false;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		normal_up = normal_up || (l->health[i].state == PATH_UP && !l->conf.path[i].backup);
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		sched_set_up(&l->sched, i,
+			     l->health[i].state == PATH_UP && (!l->conf.path[i].backup || !normal_up));
+}
+
+/* A healthy backup path that the scheduler leaves alone is on standby. */
+static const char *state_name(const struct link *l, unsigned i)
+{
+	if (l->health[i].state == PATH_UP && !l->sched.up[i])
+		return "standby";
+	return health_state_name(l->health[i].state);
 }
 
 void link_snapshot(const struct link *l, struct status *st)
@@ -187,7 +208,7 @@ void link_snapshot(const struct link *l, struct status *st)
 		struct status_path *sp = &st->path[i];
 
 		snprintf(sp->name, sizeof(sp->name), "%s", p->conf->name);
-		snprintf(sp->state, sizeof(sp->state), "%s", health_state_name(l->health[i].state));
+		snprintf(sp->state, sizeof(sp->state), "%s", state_name(l, i));
 		addr_format(&p->bound, sp->local, sizeof(sp->local));
 		addr_format(&p->remote, sp->remote, sizeof(sp->remote));
 		sp->weight = l->sched.weight[i];

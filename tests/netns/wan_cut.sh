@@ -26,14 +26,14 @@ client=$BG_PID
 sleep 3
 wan_cut 2
 log "t=3 s: path 2 cut"
-sleep 4.5
-check "path 2 is down 4.5 s after the cut (3 keepalive intervals)" [ "$(state 2)" = down ]
+sleep 1
+check "path 2 is down 1 s after the cut (down_after is 300 ms)" [ "$(state 2)" = down ]
 check "path 1 stays up" [ "$(state 1)" = up ]
 before=$(tx 2)
 sleep 1
 check "nothing but keepalives goes to the dead path" [ $(($(tx 2) - before)) -lt 1000 ]
 wan_restore 2
-log "t=8.5 s: path 2 restored"
+log "t=5 s: path 2 restored"
 sleep 2
 check "path 2 is up 2 s after the restore" [ "$(state 2)" = up ]
 before=$(tx 2)
@@ -43,8 +43,9 @@ check "the restored path carries traffic again" [ $(($(tx 2) - before)) -gt 1000
 wait "$client"
 rc=$?
 check "the TCP connection survived (iperf3 exit 0)" [ "$rc" -eq 0 ]
-# Every 1 s interval from t = 8 s moved data: the path is found dead by t = 6.1 s, and TCP
-# may need one backed-off retransmission timeout (up to ~1.6 s here) to resume.
+# Every 1 s interval from t = 8 s moved data: the path is found dead by t = 3.4 s and back at
+# t = 5 s, and TCP
+# may need a backed-off retransmission timeout or two to resume at full rate.
 stalled=$(jq '[.intervals[] | .sum | select(.start >= 8 and .bits_per_second < 1e6)] | length' "$NA_TMP/iperf.json")
 log "per-second goodput (Mbit/s): $(jq -r '[.intervals[].sum.bits_per_second / 1e6 | floor] | join(" ")' "$NA_TMP/iperf.json")"
 check "no 1 s interval under 1 Mbit/s from t = 8 s" [ "${stalled:-1}" -eq 0 ]

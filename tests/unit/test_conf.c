@@ -33,7 +33,9 @@ START_TEST(good_config)
 	ck_assert_uint_eq(c.naddress, 2);
 	ck_assert_str_eq(addr_format_prefix(&c.address[1], text, sizeof(text)), "fd00:4e41::1/64");
 	ck_assert_uint_eq(c.mtu, 1400);
-	ck_assert_uint_eq(c.keepalive, CONF_KEEPALIVE_DEFAULT);
+	ck_assert_uint_eq(c.probe_interval, CONF_PROBE_INTERVAL_DEFAULT);
+	ck_assert_uint_eq(c.down_after, CONF_DOWN_AFTER_DEFAULT);
+	ck_assert(!c.path[0].backup);
 	ck_assert_uint_eq(c.npaths, 2);
 	ck_assert_str_eq(c.path[0].name, "primary");
 	ck_assert_str_eq(addr_format(&c.path[0].local, text, sizeof(text)), "198.18.1.1");
@@ -94,7 +96,12 @@ static const struct {
 	{ "interface = \"na0\";\nmtu = \"big\";\n", "bad.conf:2: mtu must be an integer from 576 to 9000" },
 	{ "interface = \"na0\";\naddress = \"fd00:4e41::1/64\";\nmtu = 1000;\n",
 	  "bad.conf:3: mtu 1000 is below 1280, the least IPv6 allows, and the tunnel has an IPv6 address" },
-	{ "interface = \"na0\";\nkeepalive = 0;\n", "bad.conf:2: keepalive 0 is out of range (1 to 3600)" },
+	{ "interface = \"na0\";\nprobe_interval = 5;\n", "bad.conf:2: probe_interval 5 is out of range (10 to 60000)" },
+	{ "interface = \"na0\";\nprobe_interval = 100;\ndown_after = 150;\n",
+	  "bad.conf:3: down_after (150 ms) must be at least twice probe_interval (100 ms), so that one lost probe "
+	  "does not take a path down" },
+	{ "interface = \"na0\";\npaths = (\n  { local = \"198.18.1.1:5\"; backup = 1; }\n);\n",
+	  "bad.conf:3: backup must be true or false" },
 	{ "interface = \"na0\";\npaths = ();\n", "bad.conf:2: paths must hold 1 to 8 entries, not 0" },
 	{ "interface = \"na0\";\npaths = { };\n", "bad.conf:2: paths must be a list ( { ... }, { ... } )" },
 	{ "interface = \"na0\";\npaths = ( 1 );\n", "bad.conf:2: each entry of 'paths' must be a group { ... }" },
@@ -161,7 +168,7 @@ static void round_trip_text(const char *text)
 START_TEST(print_parse_round_trip)
 {
 	round_trip_text(good);
-	round_trip_text("interface = \"x\"; keepalive = 3; key_file = \"/k\";\n"
+	round_trip_text("interface = \"x\"; probe_interval = 250; key_file = \"/k\";\n"
 			"paths = ( { local = \"[2001:2::2]:5000\"; }, { local = \"2001:2::1\"; remote = \"[2001:2::9]:1\"; } );\n");
 }
 END_TEST
@@ -184,6 +191,19 @@ START_TEST(load_from_file)
 }
 END_TEST
 
+START_TEST(probing_defaults_follow_the_interval)
+{
+	char err[CONF_ERR_MAX];
+	struct conf c;
+
+	ck_assert(conf_parse("interface = \"x\"; key_file = \"/k\"; probe_interval = 500;\n"
+			     "paths = ( { local = \"198.18.1.1:5\"; backup = true; } );\n",
+			     "t.conf", &c, err, sizeof(err)));
+	ck_assert_uint_eq(c.down_after, 1500); /* three intervals when that is more than the default */
+	ck_assert(c.path[0].backup);
+}
+END_TEST
+
 START_TEST(reload_check)
 {
 	char err[CONF_ERR_MAX], why[128];
@@ -192,7 +212,9 @@ START_TEST(reload_check)
 	ck_assert(conf_parse(good, "a.conf", &a, err, sizeof(err)));
 	b = a;
 	b.path[0].weight = 1;
-	b.keepalive = 5;
+	b.probe_interval = 50;
+	b.down_after = 200;
+	b.path[1].backup = true;
 	b.rekey_interval = 30;
 	b.cipher = CONF_CIPHER_CHACHA20_POLY1305;
 	ck_assert_msg(conf_reload_check(&a, &b, why, sizeof(why)), "%s", why);
@@ -244,6 +266,7 @@ int main(void)
 	tcase_add_test(tc, load_from_file);
 	tcase_add_test(tc, relative_key_file_follows_the_config);
 	tcase_add_test(tc, reload_check);
+	tcase_add_test(tc, probing_defaults_follow_the_interval);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
