@@ -301,6 +301,9 @@ int daemon_run(const struct conf *c, const char *file, int ready_fd)
 	d.ctl_fd = -1;
 	d.file = file;
 	signal(SIGPIPE, SIG_IGN);
+	/* A reload asked for during set-up (a hotplug event at boot) must not kill us before
+	 * the loop's handler exists; it is simply not needed yet. */
+	signal(SIGHUP, SIG_IGN);
 	if (!start(&d, c, err, sizeof(err))) {
 		stop(&d);
 		log_warnx("%s", err);
