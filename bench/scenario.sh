@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One repetition of one benchmark scenario in its own test bed (netns.sh allows one
+# topology per process): bench/run calls `bash bench/scenario.sh NAME` once per scenario
+# and repetition. Prints one JSON object per measurement on stdout (records with a
+# "case", and "plot" records naming a data file for the plots); progress goes to stderr.
+#
+#   NAME: raw | agg-slow | agg-fast | loss | failover
+#   environment (set by bench/run): BENCH_REP, BENCH_DATA (dir for per-run data files),
+#   T_RAW, T_AGG_SLOW, T_AGG_FAST, T_SINGLE, T_LOSS, T_FAIL, CUT_AT, CUT_FOR (seconds),
+#   CCS and FAIL_CCS (congestion controls), RAW_CC, LOSS_MPTCP (1 = MPTCP in `loss` too)
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../tests/lib/netns.sh
+. "$top/tests/lib/netns.sh"
+# shellcheck source=../tests/lib/wan.sh
+. "$top/tests/lib/wan.sh"
+# shellcheck source=lib.sh
+. "$top/bench/lib.sh"
+
+# stdout is for records only: the libraries log to stdout, so they get stderr.
+exec 3>&1 1>&2
+
+NAME=${1:?usage: scenario.sh raw|agg-slow|agg-fast|loss|failover}
+BENCH_REP=${BENCH_REP:-1}
+BENCH_DATA=${BENCH_DATA:-$NA_TMP}
+CCS=${CCS:-bbr cubic}
+mkdir -p "$BENCH_DATA"
+SCN=$NAME
+SET=""
+
+# rec KEY=VALUE... : a result record of this scenario and repetition.
+rec() { emit scn="$SCN" set="$SET" rep="$BENCH_REP" "$@" >&3; }
+
+# l2_bytes : link-layer bytes per packet the emulated rate counts beyond the IP packet
+# (linkem counts IP bytes; netem counts Ethernet frames, 14 bytes more).
+l2_bytes() { if [ "${WAN_METHOD:-}" = netem ]; then echo 14; else echo 0; fi; }
+
+# ---------------------------------------------------------------- one transfer
+
+# transfer KIND CASE CC TIME [OPTION=VALUE...] : one iperf3 transfer A -> B and its record.
+#   KIND direct1 | direct2 (TCP over path 1 or 2), tunnel (through netagg), mptcp
+#   options: parallel=N, ping=1 (ping the same target 1 s into the transfer and record
+#   the RTT under load), ceil=MBIT/S and sum=MBIT/S (for % of ceiling and of the rate
+#   sum), plot=TAG (sample the per-path rates into a data file for the plots)
+# Leaves the RTT under load in LAST_RTT_LOAD.
+transfer() {
+	local kind=$1 case=$2 cc=$3 t=$4 opt
+	local parallel=1 ping=0 ceil="" sum="" plot="" port=$BENCH_PORT wrap="" to subflows="" tcpx=""
+	shift 4
+	for opt in "$@"; do local "${opt%%=*}=${opt#*=}"; done
+	case $kind in
+	direct1) to=$(path_addr B 1) ;;
+	direct2) to=$(path_addr B 2) ;;
+	tunnel) to=$TUN_V4_B ;;
+	mptcp) to=$(path_addr B 1); port=$BENCH_MPTCP_PORT; wrap=mptcp ;;
+	esac
+	local out="$NA_TMP/iperf-$RANDOM.json" samples="" c0 c1 k0 k1 pid rc
+	LAST_RTT_LOAD=""
+	[ -n "$plot" ] && { samples="$BENCH_DATA/$plot-rep$BENCH_REP.samples"; sampler_start "$samples"; }
+	read -ra c0 <<<"$(wire_counters)"
+	local xa0 xb0 t0
+	xa0=$(tcpext A); xb0=$(tcpext B)
+	k0=$(daemon_ticks)
+	t0=$EPOCHREALTIME
+	iperf_bg "$out" $wrap -- -c "$to" -p "$port" -t "$t" -C "$cc" -P "$parallel"
+	pid=$BG_PID
+	[ "$ping" = 1 ] && { sleep 1; LAST_RTT_LOAD=$(ping_rtts A "$to" $(((t - 2) * 10)) 0.1 | median); }
+	[ "$kind" = mptcp ] && { sleep "$((t / 2))"; subflows=$(mptcp_subflows_with_data); }
+	wait "$pid"
+	rc=$?
+	k1=$(daemon_ticks)
+	read -ra c1 <<<"$(wire_counters)"
+	tcpx="$(tcpext_delta "$xa0" "$(tcpext A)") b_$(tcpext_delta "$xb0" "$(tcpext B)" | cut -d' ' -f4)"
+	[ -n "$samples" ] && sampler_stop
+	transfer_record "$rc" "$out" "$kind" "$case" "$cc" c0 c1 $((k1 - k0))
+	[ -n "$samples" ] && [ "$rc" = 0 ] && plot_record "$plot" "$case" "$samples" "$t0" "$out"
+	return 0
+}
+
+# transfer_record RC OUT KIND CASE CC C0 C1 TICKS : the record of one transfer (uses the
+# caller's ping, ceil, sum, subflows). C0/C1 name arrays of wire_counters.
+transfer_record() {
+	local rc=$1 out=$2 kind=$3 case=$4 cc=$5 ticks=$8 g bytes fields=()
+	local -n a=$6 b=$7
+	g=$(iperf_goodput "$out")
+	if [ "$rc" != 0 ] || [ -z "$g" ]; then
+		note "$case $cc: iperf3 failed (exit $rc): $(iperf_error "$out")"
+		rec case="$case" cc="$cc" failed=1 error="exit $rc: $(iperf_error "$out" | head -c 200)"
+		return
+	fi
+	bytes=$(iperf_bytes "$out")
+	local d1=$((b[0] - a[0])) d2=$((b[2] - a[2])) p=$((b[1] - a[1] + b[3] - a[3]))
+	fields+=(goodput="$g" retr="$(iperf_retr "$out")" cc_used="$(iperf_cc "$out")")
+	[ -n "$sum" ] && fields+=(pct_sum="$(calc "100 * $g / $sum")")
+	[ -n "$ceil" ] && fields+=(ceil="$ceil" pct_ceil="$(calc "100 * $g / $ceil")")
+	# Goodput bytes per IP byte A sent on the underlay (headers, tunnel overhead, retransmits).
+	fields+=(eff="$(calc "100 * $bytes / ($d1 + $d2 - 14 * $p)")")
+	[ "$kind" = tunnel ] || [ "$kind" = mptcp ] && fields+=(p1_share="$(calc "100 * $d1 / ($d1 + $d2)")")
+	[ "$kind" = tunnel ] && fields+=(cpu="$(calc "$ticks / $HZ / ($bytes / 1e9)")")
+	[ "$kind" = mptcp ] && fields+=(subflows="${subflows:-0}")
+	[ -n "$LAST_RTT_LOAD" ] && fields+=(rtt_load="$LAST_RTT_LOAD")
+	# TCP's view on A (sender) and B (receiver): see tcpext_delta.
+	[ -n "$tcpx" ] && read -ra tcpx_f <<<"$tcpx" && fields+=("${tcpx_f[@]}")
+	note "$case $cc: $g Mbit/s"
+	rec case="$case" cc="$cc" "${fields[@]}"
+}
+
+# plot_record TAG CASE SAMPLES T0 OUT [CUT RESTORE] : per-path rates and the receiver's
+# 100 ms goodput of one run into data files, and a record pointing at them.
+plot_record() {
+	local tag=$1 case=$2 samples=$3 t0=$4 out=$5 base
+	base="$BENCH_DATA/$tag-rep$BENCH_REP"
+	samples_rates "$samples" "$t0" >"$base.paths"
+	iperf_intervals "$out" >"$base.goodput"
+	emit plot="$tag" case="$case" rep="$BENCH_REP" goodput="$(iperf_goodput "$out")" \
+		paths="$base.paths" goodput_file="$base.goodput" cut="${6:-}" restore="${7:-}" >&3
+}
+
+# mptcp_subflows_with_data : established subflows to the MPTCP server that have moved
+# more than 100 kB (ss -ti lists each subflow as a TCP socket with its bytes_acked).
+mptcp_subflows_with_data() {
+	nsA ss -tinH state established "( dport = :$BENCH_MPTCP_PORT )" |
+		grep -o 'bytes_acked:[0-9]*' | awk -F: '$2 > 100000 { n++ } END { print n + 0 }'
+}
+
+# ---------------------------------------------------------------- scenarios
+
+# ceilings R1 R2 : NA_CEIL (netagg), TCP_CEIL1/2 (TCP on each path alone), MP_CEIL
+# (MPTCP) and RSUM, in Mbit/s, for IP-level rates R1 and R2 (bit/s). netagg: an inner
+# TCP segment carries mtu - 52 bytes (IPv4 + TCP with timestamps) and costs mtu + NA_OVH
+# on the wire, where NA_OVH, the per-frame overhead (outer IPv4 20 + UDP 8 + header 24,
+# + 16 of AEAD tag when sealed), is the path MTU minus the TUN mtu netagg derived from
+# it (the configs leave mtu unset); TCP: 1448 of 1500; MPTCP: 1448 - 28 (DSS option).
+ceilings() {
+	local r1=$1 r2=$2 mtu pmtu l2
+	l2=$(l2_bytes)
+	mtu=$(na_status A | jq .mtu)
+	pmtu=$(nsA cat /sys/class/net/path1/mtu 2>/dev/null || echo 1500)
+	NA_OVH=$((pmtu - mtu))
+	RSUM=$(calc "($r1 + $r2) / 1e6")
+	NA_CEIL=$(calc "($r1 + $r2) / 1e6 * ($mtu - 52) / ($mtu + $NA_OVH + $l2)")
+	TCP_CEIL1=$(calc "$r1 / 1e6 * 1448 / (1500 + $l2)")
+	TCP_CEIL2=$(calc "$r2 / 1e6 * 1448 / (1500 + $l2)")
+	MP_CEIL=$(calc "($r1 + $r2) / 1e6 * 1420 / (1500 + $l2)")
+	NA_MTU=$mtu
+}
+
+# linkset_record R1 R2 : the link set's rate sum, ceilings, TUN mtu and emulation method.
+linkset_record() {
+	ceilings "$1" "$2"
+	rec case="link set" kind=info mtu="$NA_MTU" ovh="$NA_OVH" rsum="$RSUM" na_ceil="$NA_CEIL" mp_ceil="$MP_CEIL" \
+		wan="$WAN_METHOD"
+}
+
+# scn_raw : unshaped veth paths; single stream direct, through netagg with 1 and 2
+# paths, 4 streams over 2 paths; netagg CPU per GB; RTT idle and under load.
+scn_raw() {
+	local cc=${RAW_CC:-cubic} t=${T_RAW:-10} idle_d idle_t load_d
+	SET="unshaped veth, $cc"
+	topo_create 2 v4
+	start_servers
+	set_cc "$cc" || die "congestion control $cc"
+	idle_d=$(ping_rtts A "$(path_addr B 1)" 20 0.05 | median)
+	transfer direct1 "direct TCP, path 1" "$cc" "$t" ping=1
+	load_d=$LAST_RTT_LOAD
+	rec case="direct TCP, path 1" cc="$cc" rtt_idle="$idle_d" kind=rtt
+	bench_bond 1
+	idle_t=$(ping_rtts A "$TUN_V4_B" 20 0.05 | median)
+	transfer tunnel "netagg, 1 path" "$cc" "$t" ping=1
+	rec case="netagg, 1 path" cc="$cc" rtt_idle="$idle_t" kind=rtt \
+		rtt_added_idle="$(calc "$idle_t - $idle_d")" rtt_added_load="$(calc "${LAST_RTT_LOAD:-0} - ${load_d:-0}")"
+	bench_bond 1 1
+	transfer tunnel "netagg, 2 paths 1:1" "$cc" "$t"
+	transfer tunnel "netagg, 2 paths 1:1, 4 streams" "$cc" "$t" parallel=4
+}
+
+# agg_set LABEL R1 D1 R2 D2 W1 W2 T TAG [LOSS2] [CASES] : two shaped paths (both
+# directions; LOSS2 on path 2), then per congestion control: netagg over both, each
+# path alone (direct TCP), MPTCP over both. CASES limits to some of: netagg single mptcp.
+agg_set() {
+	local label=$1 r1=$2 d1=$3 r2=$4 d2=$5 w1=$6 w2=$7 t=$8 tag=$9 loss=${10:-0%}
+	local cases=${11:-netagg single mptcp} b1 b2 cc ts=${T_SINGLE:-10}
+	SET=$label
+	b1=$(rate_bps "$r1"); b2=$(rate_bps "$r2")
+	topo_create 2 v4
+	wan_shape 1 both "$r1" "$d1"
+	wan_shape 2 both "$r2" "$d2" "$loss"
+	mptcp_setup || die "MPTCP setup"
+	start_servers mptcp
+	bench_bond "$w1" "$w2"
+	linkset_record "$b1" "$b2"
+	for cc in $CCS; do
+		set_cc "$cc" || { note "congestion control $cc not available"; continue; }
+		[[ $cases == *netagg* ]] && transfer tunnel "netagg 2 paths $w1:$w2" "$cc" "$t" \
+			sum="$RSUM" ceil="$NA_CEIL" plot="$tag-$cc-netagg"
+		if [[ $cases == *single* ]]; then
+			transfer direct1 "direct TCP, path 1 alone" "$cc" "$ts" sum="$RSUM" ceil="$TCP_CEIL1"
+			transfer direct2 "direct TCP, path 2 alone" "$cc" "$ts" sum="$RSUM" ceil="$TCP_CEIL2"
+		fi
+		[[ $cases == *mptcp* ]] && transfer mptcp "MPTCP 2 subflows" "$cc" "$t" \
+			sum="$RSUM" ceil="$MP_CEIL" plot="$tag-$cc-mptcp"
+	done
+	return 0
+}
+
+# ---------------------------------------------------------------- failover
+
+# failover_run KIND CC : a transfer over 2 paths (netagg or MPTCP) with path 2 cut at
+# CUT_AT for CUT_FOR seconds; records the stall, survival and recovery times.
+failover_run() {
+	local kind=$1 cc=$2 t=${T_FAIL:-20} at=${CUT_AT:-5} for=${CUT_FOR:-7}
+	local case out samples t0 tcut trest pid rc to port=$BENCH_PORT wrap="" st="" tcpx=""
+	if [ "$kind" = mptcp ]; then
+		case="MPTCP 2 subflows"; to=$(path_addr B 1); port=$BENCH_MPTCP_PORT; wrap=mptcp
+	else
+		case="netagg 2 paths 1:1"; to=$TUN_V4_B; st=status
+	fi
+	out="$NA_TMP/fail-$kind-$cc.json"
+	samples="$BENCH_DATA/failover-$cc-$kind-rep$BENCH_REP.samples"
+	sampler_start "$samples" $st
+	local xa0 xb0
+	xa0=$(tcpext A); xb0=$(tcpext B)
+	t0=$EPOCHREALTIME
+	iperf_bg "$out" $wrap -- -c "$to" -p "$port" -t "$t" -C "$cc"
+	pid=$BG_PID
+	sleep_until "$(calc "$t0 + $at")"
+	wan_cut 2
+	tcut=$EPOCHREALTIME
+	sleep_until "$(calc "$t0 + $at + $for")"
+	wan_restore 2
+	trest=$EPOCHREALTIME
+	wait "$pid"
+	rc=$?
+	sampler_stop
+	tcpx="$(tcpext_delta "$xa0" "$(tcpext A)") b_$(tcpext_delta "$xb0" "$(tcpext B)" | cut -d' ' -f4)"
+	failover_record "$kind" "$case" "$cc" "$rc" "$out" "$samples" "$t0" "$tcut" "$trest"
+	return 0
+}
+
+# failover_record KIND CASE CC RC OUT SAMPLES T0 TCUT TREST
+failover_record() {
+	local kind=$1 case=$2 cc=$3 rc=$4 out=$5 samples=$6 t0=$7 c r g m pre stall survived fields=()
+	c=$(calc "$8 - $t0"); r=$(calc "$9 - $t0")
+	g=$(iperf_goodput "$out")
+	plot_record "failover-$cc-$kind" "$case" "$samples" "$t0" "$out" "$c" "$r"
+	local base="$BENCH_DATA/failover-$cc-$kind-rep$BENCH_REP"
+	# Receiver intervals: pre-cut median (from 1 s, after slow start), the longest run of
+	# intervals under 10 % of it, and whether data still arrived in the last 2 s.
+	pre=$(awk -v c="$c" '$1 >= 1 && $1 < c { print $2 }' "$base.goodput" | median)
+	read -r stall survived < <(awk -v m="${pre:-0}" -v t="${T_FAIL:-20}" -v rc="$rc" '
+		{ s[NR] = $1; v[NR] = $2 }
+		END {
+			for (i = 1; i <= NR; i++) {
+				if (v[i] < 0.1 * m) { run += (i < NR ? s[i + 1] - s[i] : 0.1); if (run > best) best = run }
+				else run = 0
+				if (s[i] >= t - 2 && v[i] > 0.1 * m) late = 1
+			}
+			printf "%.2f %d\n", best, (rc == 0 && late && NR) ? 1 : 0
+		}' "$base.goodput")
+	fields+=(pre_cut="${pre:-0}" stall="$stall" survived="$survived")
+	[ -n "$g" ] && fields+=(goodput="$g" retr="$(iperf_retr "$out")")
+	# Per-path samples: after the restore, the first sample in which path 2 carries more
+	# than 10 % of its pre-cut median rate ("back"); netagg's state of path 2 going down
+	# after the cut and up after the restore. -1: never within the run.
+	m=$(awk -v c="$c" '$1 >= 1 && $1 < c { print $3 }' "$base.paths" | median)
+	fields+=(back="$(awk -v r="$r" -v th="$(calc "${m:-0} * 0.1")" '$1 > r && $3 > th { printf "%.2f\n", $1 - r; f = 1; exit }
+		END { if (!f) print "-1" }' "$base.paths")")
+	if [ "$kind" = netagg ]; then
+		fields+=(down_after="$(awk -v c="$c" '$1 > c && $5 == "down" { printf "%.2f\n", $1 - c; f = 1; exit }
+			END { if (!f) print "-1" }' "$base.paths")")
+		fields+=(up_after="$(awk -v r="$r" '$1 > r && $5 == "up" { printf "%.2f\n", $1 - r; f = 1; exit }
+			END { if (!f) print "-1" }' "$base.paths")")
+	fi
+	[ "$rc" != 0 ] && fields+=(error="exit $rc: $(iperf_error "$out" | head -c 200)")
+	read -ra tcpx_f <<<"$tcpx" && fields+=("${tcpx_f[@]}")
+	note "failover $case: stall ${stall}s, survived $survived, goodput ${g:-?}"
+	rec case="$case" cc="$cc" cut_at="$c" restore_at="$r" "${fields[@]}"
+}
+
+scn_failover() {
+	local cc
+	SET="50 Mbit/s 5 ms + 50 Mbit/s 25 ms, path 2 cut ${CUT_AT:-5}-$((${CUT_AT:-5} + ${CUT_FOR:-7})) s"
+	topo_create 2 v4
+	wan_shape 1 both 50mbit 5ms
+	wan_shape 2 both 50mbit 25ms
+	mptcp_setup || die "MPTCP setup"
+	start_servers mptcp
+	bench_bond 1 1
+	linkset_record 50000000 50000000
+	for cc in ${FAIL_CCS:-cubic bbr}; do
+		set_cc "$cc" || { note "congestion control $cc not available"; continue; }
+		failover_run netagg "$cc"
+		failover_run mptcp "$cc"
+	done
+}
+
+# ---------------------------------------------------------------- main
+
+need_root
+need_netagg
+need_cmd iperf3 jq ping mptcpize
+
+case $NAME in
+raw) scn_raw ;;
+agg-slow) agg_set "7.5 Mbit/s 10 ms + 2.5 Mbit/s 40 ms" 7500kbit 10ms 2500kbit 40ms 7500 2500 \
+	"${T_AGG_SLOW:-30}" agg-slow ;;
+agg-fast) agg_set "50 Mbit/s 5 ms + 50 Mbit/s 25 ms" 50mbit 5ms 50mbit 25ms 1 1 \
+	"${T_AGG_FAST:-20}" agg-fast ;;
+loss) agg_set "7.5 Mbit/s 10 ms + 2.5 Mbit/s 40 ms, 0.5 % loss on path 2" 7500kbit 10ms 2500kbit 40ms \
+	7500 2500 "${T_LOSS:-30}" loss 0.5% "netagg $([ "${LOSS_MPTCP:-1}" = 1 ] && echo mptcp)" ;;
+failover) scn_failover ;;
+*) die "unknown scenario '$NAME'" ;;
+esac
+exit 0
