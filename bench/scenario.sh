@@ -93,8 +93,10 @@ transfer_record() {
 	fields+=(goodput="$g" retr="$(iperf_retr "$out")" cc_used="$(iperf_cc "$out")")
 	[ -n "$sum" ] && fields+=(pct_sum="$(calc "100 * $g / $sum")")
 	[ -n "$ceil" ] && fields+=(ceil="$ceil" pct_ceil="$(calc "100 * $g / $ceil")")
-	# Goodput bytes per IP byte A sent on the underlay (headers, tunnel overhead, retransmits).
-	fields+=(eff="$(calc "100 * $bytes / ($d1 + $d2 - 14 * $p)")")
+	# Goodput bytes per IP byte A sent on the underlay (headers, tunnel overhead,
+	# retransmits). Only through the tunnel: netagg sends one UDP datagram per frame, while
+	# plain TCP leaves A's veth as GSO super-packets that the counters see as one packet.
+	[ "$kind" = tunnel ] && fields+=(eff="$(calc "100 * $bytes / ($d1 + $d2 - 14 * $p)")")
 	[ "$kind" = tunnel ] || [ "$kind" = mptcp ] && fields+=(p1_share="$(calc "100 * $d1 / ($d1 + $d2)")")
 	[ "$kind" = tunnel ] && fields+=(cpu="$(calc "$ticks / $HZ / ($bytes / 1e9)")")
 	[ "$kind" = mptcp ] && fields+=(subflows="${subflows:-0}")

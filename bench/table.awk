@@ -75,7 +75,8 @@ $1 == "R" {
 	if ("rtt_added_idle" in med) notes = notes " (tunnel adds " val("rtt_added_idle") " / " val("rtt_added_load") ")"
 	if ("p1_share" in med) notes = add(notes, "path 1 " val("p1_share") " %")
 	if ("subflows" in med) notes = add(notes, val("subflows") " subflows with data")
-	if ("eff" in med) notes = add(notes, "payload/wire " val("eff") " %")
+	# Runs before this was limited to the tunnel recorded it for every row (see scenario.sh).
+	if (("eff" in med) && $4 ~ /^netagg/) notes = add(notes, "payload/wire " val("eff") " %")
 	if ("stall" in med) notes = add(notes, "stall " val("stall") " s (pre-cut " val("pre_cut") " Mbit/s)")
 	if ("survived" in med) notes = add(notes, "survived " tot["survived"] "/" cnt["survived"])
 	if ("down_after" in med) notes = add(notes, after("down_after", "p2 down after cut"))
