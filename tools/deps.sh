@@ -14,7 +14,7 @@ PACKAGES=(
 	# unit tests; linkem, the test bed's link emulator (kernels without netem)
 	check libnetfilter-queue-dev
 	# integration tests, demo, bench (minimal images have no ping)
-	iproute2 iputils-ping iperf3 socat jq iptables nftables procps valgrind busybox
+	iproute2 iputils-ping iperf3 socat jq iptables nftables procps valgrind busybox man-db
 )
 
 # missing : the packages dpkg does not report as installed, one per line.
