@@ -27,6 +27,22 @@
 
 enum conf_mode { CONF_MODE_UDP, CONF_MODE_RAW };
 enum conf_cipher { CONF_CIPHER_AUTO, CONF_CIPHER_CHACHA20_POLY1305, CONF_CIPHER_AES256_GCM };
+enum conf_role { CONF_ROLE_SENDER, CONF_ROLE_RECEIVER };
+
+#define CONF_MAX_RULES 16
+#define CONF_QUEUE_DEFAULT 20033 /* NFQUEUE number of raw mode: 0x4e41 */
+
+/*
+ * A raw-mode rule, as NetAgg's -A: the sender moves a weighted share of the TCP packets
+ * bound for `primary` onto `secondary`; the receiver moves packets arriving at
+ * `secondary` back to `primary`. Both endpoints have a port and the same family.
+ */
+struct conf_rule {
+	enum conf_role role;
+	struct endpoint primary;
+	struct endpoint secondary;
+	uint32_t weight_primary, weight_secondary; /* the ratio; 1:1 when not given */
+};
 
 struct conf_path {
 	char name[IFNAMSIZ];
@@ -35,6 +51,8 @@ struct conf_path {
 	uint32_t weight;
 	bool backup;           /* carries traffic only while no other path is up */
 	char device[IFNAMSIZ]; /* "" when not bound to a device */
+	uint32_t table;           /* policy routing table for this path's source address; 0: chosen by up */
+	struct endpoint gateway;  /* next hop in that table; len 0: the device's default gateway, if any */
 };
 
 struct conf {
@@ -51,6 +69,11 @@ struct conf {
 	char user[CONF_USER_MAX]; /* the daemon drops to this user after set-up; "root" keeps root */
 	struct conf_path path[WIRE_MAX_PATHS];
 	unsigned npaths;
+	bool host_setup; /* up makes the sysctl, rule and route changes the paths need (default true) */
+	bool forwarding; /* up enables IP forwarding (a router bonding a LAN); default false */
+	unsigned queue;  /* raw mode: NFQUEUE number */
+	struct conf_rule rule[CONF_MAX_RULES]; /* raw mode */
+	unsigned nrules;
 };
 
 /*
@@ -66,11 +89,20 @@ bool conf_parse(const char *text, const char *name, struct conf *c, char *err, s
 void conf_print(FILE *out, const struct conf *c);
 
 const char *conf_cipher_name(enum conf_cipher c);
+const char *conf_role_name(enum conf_role role); /* "sender", "receiver" */
+
+/*
+ * Parses a raw-mode ratio "PRIMARY:SECONDARY" (the config's ratio, NetAgg's -R): two
+ * decimal weights from 1 to 65535, nothing else. On error returns false with a short
+ * reason in why (the caller names the key or option and quotes the value).
+ */
+bool conf_parse_ratio(const char *text, uint32_t *primary, uint32_t *secondary, char *why, size_t whylen);
 
 /*
  * Can a running link change from `old` to `new` without a restart? Weights, backup,
- * probe_interval, down_after, rekey_interval and cipher can; everything that shaped the TUN, the sockets, the key or
- * the privileges cannot. False with the first such key named in why.
+ * probe_interval, down_after, rekey_interval and cipher can; everything that shaped the TUN, the sockets, the key,
+ * the privileges, the host set-up (host_setup, forwarding, table, gateway) or the raw datapath (queue, rules)
+ * cannot. False with the first such key named in why.
  */
 bool conf_reload_check(const struct conf *old, const struct conf *new, char *why, size_t whylen);
 

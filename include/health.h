@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Path liveness: a path whose peer has fallen silent is taken out of the schedule. */
+/* Path liveness: a path whose peer has fallen silent is taken out of the schedule, and a
+ * path that keeps failing must prove itself for longer before it is used again. */
 #ifndef NETAGG_HEALTH_H
 #define NETAGG_HEALTH_H
 
@@ -7,30 +8,57 @@
 #include <stdint.h>
 
 enum path_state {
-	PATH_WAITING, /* the peer's address is not known yet */
-	PATH_UP,      /* heard from the peer recently: carries traffic */
-	PATH_DOWN,    /* silent for longer than down_after: carries nothing but keepalives */
+	PATH_WAITING,  /* the peer's address is not known yet */
+	PATH_UP,       /* heard from the peer recently: carries traffic */
+	PATH_DEGRADED, /* carries traffic, but loses more than HEALTH_DEGRADED_PPM of it */
+	PATH_DOWN,     /* silent for longer than down_after, or not yet heard for long enough since */
 };
+
+#define HEALTH_DEGRADED_PPM 50000   /* loss at which an up path is degraded (5 %) ... */
+#define HEALTH_RECOVERED_PPM 20000  /* ... and below which it is up again (2 %): hysteresis */
+#define HEALTH_HOLD_MAX_FACTOR 32   /* a flapping path waits at most 32 base holds before it returns */
+#define HEALTH_STABLE_NS (60ull * 1000000000ull) /* up this long without a failure: the flap count resets */
 
 /*
  * Both ends send a keepalive on every path at least every probe interval, so a
- * path that has received nothing for down_after is dead, busy or idle alike. All
- * times are nanoseconds on the caller's monotonic clock.
+ * path that has received nothing for down_after is dead, busy or idle alike. A
+ * down path returns once it has been heard without a gap for `hold`; the hold
+ * starts at hold_base and doubles each time the path fails again within
+ * HEALTH_STABLE_NS of returning (flap damping). All times are nanoseconds on the
+ * caller's monotonic clock.
  */
 struct health {
 	enum path_state state;
 	uint64_t last_rx;
 	uint64_t down_after;
+	uint64_t hold_base, hold;
+	uint64_t heard_since; /* while down: start of the current run of frames without a gap */
+	uint64_t up_since;    /* when the path last came back from down; 0 never */
+	uint64_t flaps;       /* failures since start */
+	bool peer_deaf;       /* the peer's last report said it has not heard us for over down_after */
 };
 
 /* A path whose peer is configured starts up, as if just heard from at `now`. */
-void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_t now);
+void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_t hold_base, uint64_t now);
 
 /* A valid frame arrived from the peer. Returns true when the state changed. */
 bool health_on_rx(struct health *h, uint64_t now);
 
-/* Time passes. Returns true when the state changed (up -> down). */
+/* Time passes. Returns true when the state changed (to down). */
 bool health_tick(struct health *h, uint64_t now);
+
+/*
+ * The peer reported at `now` that it last heard us on this path `heard_ago` ns
+ * earlier. A path that works only towards us is down too: data sent on it is lost.
+ * Returns true when the state changed.
+ */
+bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now);
+
+/* The path's current loss estimate. Returns true when it moved the path between up and degraded. */
+bool health_on_loss(struct health *h, uint32_t loss_ppm);
+
+/* Does the path carry traffic (up or degraded)? */
+bool health_usable(const struct health *h);
 
 const char *health_state_name(enum path_state s);
 

@@ -11,6 +11,7 @@
 #include "handshake.h"
 #include "health.h"
 #include "path.h"
+#include "probe.h"
 #include "sched.h"
 #include "session.h"
 #include "status.h"
@@ -45,6 +46,7 @@ struct link {
 	struct sched sched;
 	struct keying keying;
 	struct health health[WIRE_MAX_PATHS];
+	struct probe probe[WIRE_MAX_PATHS];
 	uint64_t next_probe; /* ns, monotonic: when keepalives are next due on every path */
 	uint64_t seq;            /* next global sequence number */
 	uint64_t drop[DROP_REASON_COUNT];

@@ -4,6 +4,7 @@
 #define NETAGG_STATUS_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -36,6 +37,11 @@ struct status_path {
 	char remote[ADDR_TEXT_MAX];   /* "-" while unknown */
 	uint32_t weight;
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes, tx_errors;
+	bool have_rtt;       /* false until the first echo came back */
+	uint64_t rtt_ns, rttvar_ns, min_rtt_ns; /* smoothed round-trip time, its variation, the lowest seen */
+	uint32_t loss_ppm;   /* of the frames sent on the path, recently */
+	uint64_t lost;       /* frames the peer reported missing since start */
+	uint64_t rate_bps;   /* the rate the peer receives this path's frames at */
 };
 
 struct status {

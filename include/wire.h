@@ -14,10 +14,11 @@
 #define WIRE_MAX_PAYLOAD (65535 - WIRE_HEADER_LEN - WIRE_TAG_LEN)
 #define WIRE_HS_INIT_LEN 80 /* payload of a handshake initiation */
 #define WIRE_HS_RESP_LEN 72 /* payload of a handshake response */
+#define WIRE_PROBE_LEN 20   /* plaintext of a keepalive: the path report below */
 
 enum wire_type {
 	WIRE_DATA = 1,      /* sealed; the plaintext is one inner IPv4 or IPv6 packet */
-	WIRE_KEEPALIVE = 2, /* sealed, empty plaintext; proves the path alive, teaches the peer our address */
+	WIRE_KEEPALIVE = 2, /* sealed path report; proves the path alive, teaches the peer our address */
 	WIRE_HS_INIT = 3,   /* unsealed, MACed: starts a key exchange */
 	WIRE_HS_RESP = 4,   /* unsealed, MACed: answers it */
 };
@@ -52,6 +53,23 @@ enum wire_error {
 	WIRE_BAD_INNER,   /* decrypted payload is not a well-formed IPv4/IPv6 packet of that length */
 	WIRE_ERROR_COUNT
 };
+
+/*
+ * A keepalive's plaintext: what the sender heard from us on this path, so we can
+ * measure round-trip time (echo), loss (frames heard vs. highest path_seq) and the
+ * rate our frames arrive at (bytes heard). Counters are modulo 2^32.
+ */
+#define WIRE_PROBE_NO_ECHO 0xffffffffu /* echo_hold_us when nothing was heard yet */
+struct wire_probe {
+	uint32_t echo_timestamp_us; /* timestamp_us of the last frame heard on the path */
+	uint32_t echo_hold_us;      /* how long ago it was heard, when this report was sent */
+	uint32_t rx_frames;         /* authentic frames heard on the path */
+	uint32_t rx_bytes;          /* their datagram bytes */
+	uint32_t rx_highest_seq;    /* the highest path_seq among them */
+};
+
+void wire_probe_encode(const struct wire_probe *p, uint8_t out[WIRE_PROBE_LEN]);
+void wire_probe_decode(const uint8_t in[WIRE_PROBE_LEN], struct wire_probe *p);
 
 /* Writes h as WIRE_HEADER_LEN bytes at out (version is taken from h). */
 void wire_encode(const struct wire_header *h, uint8_t *out);

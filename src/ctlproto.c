@@ -53,6 +53,11 @@ static void put_path(struct out *o, const struct status_path *p)
 	    (unsigned long long)p->tx_packets, (unsigned long long)p->tx_bytes,
 	    (unsigned long long)p->rx_packets, (unsigned long long)p->rx_bytes,
 	    (unsigned long long)p->tx_errors);
+	if (p->have_rtt)
+		put(o, "rtt_ns=%llu\nrttvar_ns=%llu\nmin_rtt_ns=%llu\n", (unsigned long long)p->rtt_ns,
+		    (unsigned long long)p->rttvar_ns, (unsigned long long)p->min_rtt_ns);
+	put(o, "loss_ppm=%u\nlost=%llu\nrate_bps=%llu\n", p->loss_ppm, (unsigned long long)p->lost,
+	    (unsigned long long)p->rate_bps);
 }
 
 size_t ctlproto_format_status(const struct status *st, char *buf, size_t len)
@@ -108,6 +113,24 @@ static bool parse_drop(struct status *st, const char *name, const char *v)
 	return true; /* a reason this client does not know yet */
 }
 
+static bool parse_path_counter(struct status_path *p, const char *k, const char *v)
+{
+	const struct {
+		const char *name;
+		uint64_t *field;
+	} fields[] = {
+		{ "tx_packets", &p->tx_packets }, { "tx_bytes", &p->tx_bytes },   { "rx_packets", &p->rx_packets },
+		{ "rx_bytes", &p->rx_bytes },     { "tx_errors", &p->tx_errors }, { "rtt_ns", &p->rtt_ns },
+		{ "rttvar_ns", &p->rttvar_ns },   { "min_rtt_ns", &p->min_rtt_ns }, { "lost", &p->lost },
+		{ "rate_bps", &p->rate_bps },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!strcmp(k, fields[i].name))
+			return parse_u64(v, fields[i].field);
+	return true; /* a key this client does not know yet */
+}
+
 static bool parse_path_key(struct status_path *p, const char *k, const char *v)
 {
 	uint64_t n;
@@ -124,17 +147,15 @@ static bool parse_path_key(struct status_path *p, const char *k, const char *v)
 		p->weight = (uint32_t)n;
 		return true;
 	}
-	if (!strcmp(k, "tx_packets"))
-		return parse_u64(v, &p->tx_packets);
-	if (!strcmp(k, "tx_bytes"))
-		return parse_u64(v, &p->tx_bytes);
-	if (!strcmp(k, "rx_packets"))
-		return parse_u64(v, &p->rx_packets);
-	if (!strcmp(k, "rx_bytes"))
-		return parse_u64(v, &p->rx_bytes);
-	if (!strcmp(k, "tx_errors"))
-		return parse_u64(v, &p->tx_errors);
-	return true;
+	if (!strcmp(k, "loss_ppm")) {
+		if (!parse_u64(v, &n) || n > 1000000)
+			return false;
+		p->loss_ppm = (uint32_t)n;
+		return true;
+	}
+	if (!strcmp(k, "rtt_ns") || !strcmp(k, "rttvar_ns") || !strcmp(k, "min_rtt_ns"))
+		p->have_rtt = true;
+	return parse_path_counter(p, k, v);
 }
 
 static bool parse_top_key(struct status *st, const char *k, const char *v)

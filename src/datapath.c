@@ -44,12 +44,15 @@ static size_t seal_frame(struct link *l, struct session *s, struct path *p, uint
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
 {
 	/* From a buffer of its own, outside any batch. */
-	uint8_t frame[WIRE_HEADER_LEN + WIRE_TAG_LEN];
+	uint8_t frame[WIRE_HEADER_LEN + WIRE_PROBE_LEN + WIRE_TAG_LEN];
 	struct session *s = session_for_tx(&l->keying.sessions);
+	struct wire_probe report;
 
 	if (!s || !p->remote.len)
 		return;
-	path_queue(p, frame, seal_frame(l, s, p, WIRE_KEEPALIVE, 0, now, frame));
+	probe_report(&l->probe[p->index], now, &report);
+	wire_probe_encode(&report, frame + WIRE_HEADER_LEN);
+	path_queue(p, frame, seal_frame(l, s, p, WIRE_KEEPALIVE, WIRE_PROBE_LEN, now, frame));
 	path_flush(p);
 }
 
@@ -126,8 +129,32 @@ static void note_alive(struct link *l, struct path *p, uint64_t now)
 {
 	if (!health_on_rx(&l->health[p->index], now))
 		return;
+	/* What was lost while the path was down is not the loss of the path that came back. */
+	probe_forget_loss(&l->probe[p->index]);
 	link_schedule(l);
 	log_info("path %s: up", p->conf->name);
+}
+
+/* The peer's report on what it heard from us on p: round-trip time, loss, rate. */
+static void take_report(struct link *l, struct path *p, const uint8_t *payload, uint32_t peer_stamp, uint64_t now)
+{
+	struct wire_probe rep;
+	struct health *h = &l->health[p->index];
+
+	wire_probe_decode(payload, &rep);
+	probe_on_report(&l->probe[p->index], &rep, peer_stamp, stamp(now));
+	if (rep.echo_hold_us != WIRE_PROBE_NO_ECHO &&
+	    health_on_peer_report(h, (uint64_t)rep.echo_hold_us * 1000, now)) {
+		link_schedule(l);
+		log_warnx("path %s: down, the peer has not heard us for %u ms", p->conf->name,
+			  rep.echo_hold_us / 1000);
+		return;
+	}
+	if (!health_on_loss(h, probe_loss_ppm(&l->probe[p->index])))
+		return;
+	link_schedule(l);
+	log_info("path %s: %s, losing %.1f %% of frames", p->conf->name, health_state_name(h->state),
+		 probe_loss_ppm(&l->probe[p->index]) / 10000.0);
 }
 
 static void deliver(struct link *l, const uint8_t *payload, size_t len)
@@ -200,10 +227,13 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	if (!ok)
 		return;
 	note_alive(l, p, now);
+	probe_on_frame(&l->probe[p->index], h.path_seq, h.timestamp_us, (uint32_t)len, now);
 	p->stats.rx_packets++;
 	p->stats.rx_bytes += len;
 	if (h.type == WIRE_DATA)
 		deliver(l, buf + WIRE_HEADER_LEN, h.length);
+	else if (h.type == WIRE_KEEPALIVE)
+		take_report(l, p, buf + WIRE_HEADER_LEN, h.timestamp_us, now);
 }
 
 void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
@@ -227,7 +257,9 @@ void link_tick(struct link *l, uint64_t now)
 
 		if (health_tick(&l->health[i], now)) {
 			link_schedule(l);
-			log_warnx("path %s: down, nothing heard for %u ms", p->conf->name, l->conf.down_after);
+			log_warnx("path %s: down, nothing heard for %u ms (failure %llu; back after %llu ms heard)",
+				  p->conf->name, l->conf.down_after, (unsigned long long)l->health[i].flaps,
+				  (unsigned long long)(l->health[i].hold / 1000000));
 		}
 		/* Down paths keep sending keepalives: that is how the peer learns they healed. */
 		if (probe_due)

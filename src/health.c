@@ -1,31 +1,93 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The per-path liveness state machine; no clock of its own. */
+/* The per-path liveness state machine with flap damping; no clock of its own. */
 #include "health.h"
 
-void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_t now)
+void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_t hold_base, uint64_t now)
 {
-	h->state = peer_known ? PATH_UP : PATH_WAITING;
-	h->last_rx = now;
-	h->down_after = down_after;
+	*h = (struct health){
+		.state = peer_known ? PATH_UP : PATH_WAITING,
+		.last_rx = now,
+		.down_after = down_after,
+		.hold_base = hold_base,
+		.hold = hold_base,
+	};
+}
+
+bool health_usable(const struct health *h)
+{
+	return h->state == PATH_UP || h->state == PATH_DEGRADED;
+}
+
+static bool come_up(struct health *h, uint64_t now)
+{
+	if (h->state == PATH_DOWN)
+		h->up_since = now;
+	h->state = PATH_UP;
+	h->heard_since = 0;
+	return true;
 }
 
 bool health_on_rx(struct health *h, uint64_t now)
 {
-	bool changed = h->state != PATH_UP;
-
 	/* A frame delayed in a queue may carry an older stamp than one already seen. */
-	if (now > h->last_rx)
-		h->last_rx = now;
-	h->state = PATH_UP;
-	return changed;
+	if (now < h->last_rx)
+		return false;
+	if (h->state == PATH_DOWN && (!h->heard_since || now - h->last_rx > h->down_after))
+		h->heard_since = now; /* a gap: the proof starts again */
+	h->last_rx = now;
+	if (h->state == PATH_WAITING)
+		return come_up(h, now);
+	if (h->state == PATH_DOWN && !h->peer_deaf && now - h->heard_since >= h->hold)
+		return come_up(h, now);
+	return false;
+}
+
+static void damp(struct health *h, uint64_t now)
+{
+	h->flaps++;
+	/* Only a failure soon after a return is a flap; the first one, or one after a long good run, is not. */
+	if (h->up_since && now - h->up_since < HEALTH_STABLE_NS) {
+		if (h->hold < h->hold_base * HEALTH_HOLD_MAX_FACTOR)
+			h->hold *= 2;
+	} else {
+		h->hold = h->hold_base;
+	}
+}
+
+static bool go_down(struct health *h, uint64_t now)
+{
+	damp(h, now);
+	h->state = PATH_DOWN;
+	h->heard_since = 0;
+	return true;
 }
 
 bool health_tick(struct health *h, uint64_t now)
 {
-	if (h->state != PATH_UP || now < h->last_rx || now - h->last_rx <= h->down_after)
+	if (!health_usable(h) || now < h->last_rx || now - h->last_rx <= h->down_after)
 		return false;
-	h->state = PATH_DOWN;
-	return true;
+	return go_down(h, now);
+}
+
+bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now)
+{
+	h->peer_deaf = heard_ago > h->down_after;
+	if (h->peer_deaf && health_usable(h))
+		return go_down(h, now);
+	return false;
+}
+
+bool health_on_loss(struct health *h, uint32_t loss_ppm)
+{
+	if (h->state == PATH_UP && loss_ppm >= HEALTH_DEGRADED_PPM) {
+		h->state = PATH_DEGRADED;
+		return true;
+	}
+	if (h->state == PATH_DEGRADED && loss_ppm < HEALTH_RECOVERED_PPM) {
+		h->state = PATH_UP;
+		return true;
+	}
+	return false;
 }
 
 const char *health_state_name(enum path_state s)
@@ -35,6 +97,8 @@ const char *health_state_name(enum path_state s)
 		return "waiting";
 	case PATH_UP:
 		return "up";
+	case PATH_DEGRADED:
+		return "degraded";
 	case PATH_DOWN:
 		return "down";
 	}

@@ -112,8 +112,11 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 		weights[i] = l->conf.path[i].weight;
 	}
 	sched_init(&l->sched, l->conf.npaths, weights);
-	for (unsigned i = 0; i < l->conf.npaths; i++)
-		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, now);
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		/* A returning path must be heard for half a down_after before it is trusted again. */
+		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, down_after / 2, now);
+		probe_init(&l->probe[i]);
+	}
 	link_schedule(l);
 	l->next_probe = now;
 	return true;
@@ -164,6 +167,7 @@ void link_apply(struct link *l, const struct conf *c)
 	for (unsigned i = 0; i < c->npaths; i++) {
 		l->path[i].conf = &l->conf.path[i];
 		l->health[i].down_after = (uint64_t)c->down_after * 1000000ull;
+		l->health[i].hold_base = l->health[i].down_after / 2;
 	}
 	link_schedule(l);
 	keying_set_ciphers(l);
@@ -174,18 +178,29 @@ void link_schedule(struct link *l)
 	bool normal_up = false;
 
 	for (unsigned i = 0; i < l->conf.npaths; i++)
-		normal_up = normal_up || (l->health[i].state == PATH_UP && !l->conf.path[i].backup);
+		normal_up = normal_up || (health_usable(&l->health[i]) && !l->conf.path[i].backup);
 	for (unsigned i = 0; i < l->conf.npaths; i++)
 		sched_set_up(&l->sched, i,
-			     l->health[i].state == PATH_UP && (!l->conf.path[i].backup || !normal_up));
+			     health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up));
 }
 
 /* A healthy backup path that the scheduler leaves alone is on standby. */
 static const char *state_name(const struct link *l, unsigned i)
 {
-	if (l->health[i].state == PATH_UP && !l->sched.up[i])
+	if (health_usable(&l->health[i]) && !l->sched.up[i])
 		return "standby";
 	return health_state_name(l->health[i].state);
+}
+
+static void snapshot_probe(const struct probe *pr, struct status_path *sp)
+{
+	sp->have_rtt = pr->have_rtt;
+	sp->rtt_ns = pr->srtt;
+	sp->rttvar_ns = pr->rttvar;
+	sp->min_rtt_ns = pr->min_rtt;
+	sp->loss_ppm = probe_loss_ppm(pr);
+	sp->lost = pr->lost_total;
+	sp->rate_bps = pr->rate_bps;
 }
 
 void link_snapshot(const struct link *l, struct status *st)
@@ -217,5 +232,6 @@ void link_snapshot(const struct link *l, struct status *st)
 		sp->rx_packets = p->stats.rx_packets;
 		sp->rx_bytes = p->stats.rx_bytes;
 		sp->tx_errors = p->stats.tx_errors;
+		snapshot_probe(&l->probe[i], sp);
 	}
 }

@@ -40,15 +40,20 @@ void status_print_text(FILE *out, const struct status *st)
 
 	fprintf(out, "interface %s  mode %s  mtu %u  pid %ld  cipher %s  handshakes %llu\n", st->interface, st->mode,
 		st->mtu, st->pid, st->cipher, (unsigned long long)st->handshakes);
-	fprintf(out, "  %-10s %-8s %-24s %-24s %6s %10s %12s %10s %12s %6s\n", "path", "state", "local",
-		"remote", "weight", "tx_pkts", "tx_bytes", "rx_pkts", "rx_bytes", "share");
+	fprintf(out, "  %-10s %-8s %-24s %-24s %6s %10s %12s %10s %12s %6s %9s %7s %10s\n", "path", "state",
+		"local", "remote", "weight", "tx_pkts", "tx_bytes", "rx_pkts", "rx_bytes", "share", "rtt_ms", "loss",
+		"rate_mbit");
 	for (unsigned i = 0; i < st->npaths; i++) {
 		const struct status_path *p = &st->path[i];
+		char rtt[32] = "-";
 
-		fprintf(out, "  %-10s %-8s %-24s %-24s %6u %10llu %12llu %10llu %12llu %5.1f%%\n", p->name,
-			p->state, p->local, p->remote, p->weight, (unsigned long long)p->tx_packets,
+		if (p->have_rtt)
+			snprintf(rtt, sizeof(rtt), "%.2f", (double)p->rtt_ns / 1e6);
+		fprintf(out, "  %-10s %-8s %-24s %-24s %6u %10llu %12llu %10llu %12llu %5.1f%% %9s %6.2f%% %10.3f\n",
+			p->name, p->state, p->local, p->remote, p->weight, (unsigned long long)p->tx_packets,
 			(unsigned long long)p->tx_bytes, (unsigned long long)p->rx_packets,
-			(unsigned long long)p->rx_bytes, 100.0 * status_tx_share(st, i));
+			(unsigned long long)p->rx_bytes, 100.0 * status_tx_share(st, i), rtt, p->loss_ppm / 10000.0,
+			(double)p->rate_bps / 1e6);
 	}
 	fprintf(out, "  drops:");
 	for (unsigned r = 1; r < DROP_REASON_COUNT; r++) {
@@ -91,10 +96,18 @@ static void json_path(FILE *out, const struct status *st, unsigned i)
 	json_string(out, p->remote);
 	fprintf(out,
 		",\"weight\":%u,\"tx_packets\":%llu,\"tx_bytes\":%llu,\"rx_packets\":%llu,\"rx_bytes\":%llu,"
-		"\"tx_errors\":%llu,\"share\":%.4f}",
+		"\"tx_errors\":%llu,\"share\":%.4f,",
 		p->weight, (unsigned long long)p->tx_packets, (unsigned long long)p->tx_bytes,
 		(unsigned long long)p->rx_packets, (unsigned long long)p->rx_bytes,
 		(unsigned long long)p->tx_errors, status_tx_share(st, i));
+	/* null until measured: 0 would read as a perfect path */
+	if (p->have_rtt)
+		fprintf(out, "\"rtt_ms\":%.3f,\"rttvar_ms\":%.3f,\"min_rtt_ms\":%.3f,", (double)p->rtt_ns / 1e6,
+			(double)p->rttvar_ns / 1e6, (double)p->min_rtt_ns / 1e6);
+	else
+		fprintf(out, "\"rtt_ms\":null,\"rttvar_ms\":null,\"min_rtt_ms\":null,");
+	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu}", p->loss_ppm / 1e6,
+		(unsigned long long)p->lost, (unsigned long long)p->rate_bps);
 }
 
 void status_print_json(FILE *out, const struct status *st)
@@ -152,6 +165,60 @@ static void prom_path_label(FILE *out, const char *name, const struct status *st
 	fputs("} ", out);
 }
 
+static void prom_path_state(FILE *out, const struct status *sts, unsigned n)
+{
+	static const char *const states[] = { "waiting", "up", "degraded", "down", "standby" };
+
+	prom_family(out, "netagg_path_state", "gauge", "1 for the path's current state, 0 for the others.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++)
+			for (unsigned s = 0; s < sizeof(states) / sizeof(states[0]); s++) {
+				prom_link_label(out, "netagg_path_state", &sts[k]);
+				fputs(",path=", out);
+				prom_label(out, sts[k].path[i].name);
+				fprintf(out, ",state=\"%s\"} %d\n", states[s], strcmp(sts[k].path[i].state, states[s]) == 0);
+			}
+}
+
+/* Gauges from the path measurements; a path without an RTT sample yet has no rtt series. */
+static void prom_path_gauges(FILE *out, const struct status *sts, unsigned n)
+{
+	prom_path_state(out, sts, n);
+	prom_family(out, "netagg_path_rtt_seconds", "gauge", "Smoothed round-trip time of the path.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++)
+			if (sts[k].path[i].have_rtt) {
+				prom_path_label(out, "netagg_path_rtt_seconds", &sts[k], i);
+				fprintf(out, "%.6f\n", (double)sts[k].path[i].rtt_ns / 1e9);
+			}
+	prom_family(out, "netagg_path_rtt_variance_seconds", "gauge", "Round-trip time variation (RFC 6298 RTTVAR).");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++)
+			if (sts[k].path[i].have_rtt) {
+				prom_path_label(out, "netagg_path_rtt_variance_seconds", &sts[k], i);
+				fprintf(out, "%.6f\n", (double)sts[k].path[i].rttvar_ns / 1e9);
+			}
+	prom_family(out, "netagg_path_loss_ratio", "gauge", "Recent fraction of the path's frames the peer did not receive.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			prom_path_label(out, "netagg_path_loss_ratio", &sts[k], i);
+			fprintf(out, "%.6f\n", sts[k].path[i].loss_ppm / 1e6);
+		}
+	prom_family(out, "netagg_path_receive_rate_bits_per_second", "gauge",
+		    "Rate at which the peer receives the path's frames, as it reports.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			prom_path_label(out, "netagg_path_receive_rate_bits_per_second", &sts[k], i);
+			fprintf(out, "%llu\n", (unsigned long long)sts[k].path[i].rate_bps);
+		}
+	prom_family(out, "netagg_path_lost_frames_total", "counter", "Frames the peer reported missing.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			prom_path_label(out, "netagg_path_lost_frames_total", &sts[k], i);
+			fprintf(out, "%llu\n", (unsigned long long)sts[k].path[i].lost);
+		}
+}
+
 enum path_counter { TX_PACKETS, TX_BYTES, RX_PACKETS, RX_BYTES, TX_ERRORS, PATH_COUNTERS };
 
 static uint64_t path_counter(const struct status_path *p, enum path_counter c)
@@ -200,11 +267,11 @@ static void prom_paths(FILE *out, const struct status *sts, unsigned n)
 							"UDP payload bytes of valid frames received on the path.",
 							"Frames the kernel refused to send on the path." };
 
-	prom_family(out, "netagg_path_up", "gauge", "1 while the path carries traffic, 0 while it is down or waiting.");
+	prom_family(out, "netagg_path_up", "gauge", "1 while the path carries traffic (up or degraded), 0 otherwise.");
 	for (unsigned k = 0; k < n; k++)
 		for (unsigned i = 0; i < sts[k].npaths; i++) {
 			prom_path_label(out, "netagg_path_up", &sts[k], i);
-			fprintf(out, "%d\n", strcmp(sts[k].path[i].state, "up") == 0);
+			fprintf(out, "%d\n", strcmp(sts[k].path[i].state, "up") == 0 || strcmp(sts[k].path[i].state, "degraded") == 0);
 		}
 	prom_family(out, "netagg_path_weight", "gauge", "Configured weight of the path.");
 	for (unsigned k = 0; k < n; k++)
@@ -212,6 +279,7 @@ static void prom_paths(FILE *out, const struct status *sts, unsigned n)
 			prom_path_label(out, "netagg_path_weight", &sts[k], i);
 			fprintf(out, "%u\n", sts[k].path[i].weight);
 		}
+	prom_path_gauges(out, sts, n);
 	for (unsigned c = 0; c < PATH_COUNTERS; c++) {
 		prom_family(out, names[c], "counter", help[c]);
 		for (unsigned k = 0; k < n; k++)

@@ -83,7 +83,7 @@ static long required_length(uint8_t type)
 {
 	switch (type) {
 	case WIRE_KEEPALIVE:
-		return 0;
+		return WIRE_PROBE_LEN;
 	case WIRE_HS_INIT:
 		return WIRE_HS_INIT_LEN;
 	case WIRE_HS_RESP:
@@ -128,6 +128,24 @@ enum wire_error wire_decode(const uint8_t *buf, size_t len, unsigned npaths, str
 	h->timestamp_us = get32(buf + 12);
 	h->seq = get64(buf + 16);
 	return check_fields(h, len, npaths);
+}
+
+void wire_probe_encode(const struct wire_probe *p, uint8_t out[WIRE_PROBE_LEN])
+{
+	put32(out, p->echo_timestamp_us);
+	put32(out + 4, p->echo_hold_us);
+	put32(out + 8, p->rx_frames);
+	put32(out + 12, p->rx_bytes);
+	put32(out + 16, p->rx_highest_seq);
+}
+
+void wire_probe_decode(const uint8_t in[WIRE_PROBE_LEN], struct wire_probe *p)
+{
+	p->echo_timestamp_us = get32(in);
+	p->echo_hold_us = get32(in + 4);
+	p->rx_frames = get32(in + 8);
+	p->rx_bytes = get32(in + 12);
+	p->rx_highest_seq = get32(in + 16);
 }
 
 const char *wire_error_name(enum wire_error e)

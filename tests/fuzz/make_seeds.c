@@ -32,6 +32,7 @@ static size_t sealed(uint8_t *f, uint8_t type, uint64_t seq, const uint8_t *inne
 static void frames(const char *dir)
 {
 	uint8_t f[2048], ip4[60] = { 0x45, 0, 0, 60, 0, 0, 0, 0, 64, 6 }, ip6[80] = { 0x60, 0, 0, 0, 0, 40, 6, 64 };
+	uint8_t probe[WIRE_PROBE_LEN] = { 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3 };
 	uint8_t psk[HS_PSK_LEN] = "netagg-fuzz-psk-0123456789abcdef";
 	struct hs_keys hs;
 	struct hs_init in = { .timestamp = 1, .epoch = 1, .ciphers = 3 };
@@ -39,7 +40,7 @@ static void frames(const char *dir)
 
 	put(dir, "data-ipv4", f, sealed(f, WIRE_DATA, 1, ip4, sizeof(ip4)));
 	put(dir, "data-ipv6", f, sealed(f, WIRE_DATA, 2, ip6, sizeof(ip6)));
-	put(dir, "keepalive", f, sealed(f, WIRE_KEEPALIVE, 3, NULL, 0));
+	put(dir, "keepalive", f, sealed(f, WIRE_KEEPALIVE, 3, probe, sizeof(probe)));
 	hs_derive(psk, &hs);
 	wire_encode(&h, f);
 	hs_write_init(&hs, f, &in, f + WIRE_HEADER_LEN);

@@ -9,7 +9,7 @@ START_TEST(configured_peer_starts_up_and_goes_down_when_silent)
 {
 	struct health h;
 
-	health_init(&h, true, 3 * S, 100 * S);
+	health_init(&h, true, 3 * S, 0, 100 * S);
 	ck_assert_int_eq(h.state, PATH_UP);
 	ck_assert(!health_tick(&h, 103 * S)); /* exactly down_after: still up */
 	ck_assert(health_tick(&h, 103 * S + 1));
@@ -27,7 +27,7 @@ START_TEST(accepting_side_waits_for_the_peer)
 {
 	struct health h;
 
-	health_init(&h, false, 3 * S, 0);
+	health_init(&h, false, 3 * S, 0, 0);
 	ck_assert_int_eq(h.state, PATH_WAITING);
 	ck_assert(!health_tick(&h, 1000 * S)); /* nothing to lose while waiting */
 	ck_assert_int_eq(h.state, PATH_WAITING);
@@ -40,7 +40,7 @@ START_TEST(traffic_keeps_a_path_up)
 {
 	struct health h;
 
-	health_init(&h, true, 3 * S, 0);
+	health_init(&h, true, 3 * S, 0, 0);
 	for (uint64_t t = 0; t < 100 * S; t += S / 2) {
 		health_on_rx(&h, t);
 		ck_assert(!health_tick(&h, t + S));
@@ -53,11 +53,114 @@ START_TEST(clock_never_goes_back)
 {
 	struct health h;
 
-	health_init(&h, true, 3 * S, 10 * S);
+	health_init(&h, true, 3 * S, 0, 10 * S);
 	health_on_rx(&h, 5 * S); /* older than the start: ignored */
 	ck_assert_uint_eq(h.last_rx, 10 * S);
 	ck_assert(!health_tick(&h, 9 * S));
 	ck_assert_str_eq(health_state_name(PATH_DOWN), "down");
+}
+END_TEST
+
+#define MS 1000000ull
+
+/* Keeps the path heard every 100 ms from `from` to `to`; returns when it came up, or 0. */
+static uint64_t hear(struct health *h, uint64_t from, uint64_t to)
+{
+	for (uint64_t t = from; t <= to; t += 100 * MS)
+		if (health_on_rx(h, t) && h->state == PATH_UP)
+			return t;
+	return 0;
+}
+
+START_TEST(a_returning_path_must_be_heard_for_the_hold)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_tick(&h, 301 * MS));
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert(!health_on_rx(&h, 1000 * MS)); /* one frame is not enough */
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert(!health_on_rx(&h, 1100 * MS));
+	ck_assert(health_on_rx(&h, 1150 * MS)); /* heard without a gap for 150 ms */
+	ck_assert_int_eq(h.state, PATH_UP);
+}
+END_TEST
+
+START_TEST(a_gap_restarts_the_proof)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_tick(&h, 301 * MS));
+	ck_assert(!health_on_rx(&h, 1000 * MS));
+	ck_assert(!health_on_rx(&h, 1400 * MS)); /* 400 ms gap: starts again */
+	ck_assert(!health_on_rx(&h, 1500 * MS));
+	ck_assert(health_on_rx(&h, 1550 * MS));
+}
+END_TEST
+
+START_TEST(flapping_doubles_the_hold_and_a_stable_run_resets_it)
+{
+	struct health h;
+	uint64_t t = 0, back;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_tick(&h, 301 * MS)); /* first failure: not a flap */
+	ck_assert_uint_eq(h.hold, 150 * MS);
+	back = hear(&h, 1000 * MS, 5000 * MS);
+	ck_assert_uint_eq(back, 1200 * MS); /* first frame 1000, then 1100, 1200 >= 150 */
+	for (unsigned k = 1; k <= 8; k++) {
+		t = back + 400 * MS;
+		ck_assert(health_tick(&h, t)); /* fails again soon after returning */
+		back = hear(&h, t + 1000 * MS, t + 100000 * MS);
+		ck_assert(back);
+	}
+	ck_assert_uint_eq(h.hold, 150 * MS * HEALTH_HOLD_MAX_FACTOR); /* capped */
+	ck_assert_uint_eq(h.flaps, 9);
+	/* A long good run: the next failure is not a flap. */
+	hear(&h, back, back + HEALTH_STABLE_NS + 100 * MS);
+	t = back + HEALTH_STABLE_NS + 500 * MS;
+	ck_assert(health_tick(&h, t));
+	ck_assert_uint_eq(h.hold, 150 * MS);
+}
+END_TEST
+
+START_TEST(loss_degrades_with_hysteresis)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(!health_on_loss(&h, HEALTH_DEGRADED_PPM - 1));
+	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM));
+	ck_assert_int_eq(h.state, PATH_DEGRADED);
+	ck_assert(health_usable(&h));
+	ck_assert(!health_on_loss(&h, HEALTH_RECOVERED_PPM)); /* between the thresholds: stays */
+	ck_assert(health_on_loss(&h, HEALTH_RECOVERED_PPM - 1));
+	ck_assert_int_eq(h.state, PATH_UP);
+	/* A degraded path still goes down when silent. */
+	health_on_loss(&h, 500000);
+	ck_assert(health_tick(&h, 301 * MS));
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert(!health_on_loss(&h, 0)); /* loss never brings a down path up */
+	ck_assert_int_eq(h.state, PATH_DOWN);
+}
+END_TEST
+
+START_TEST(a_peer_that_cannot_hear_us_takes_the_path_down)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(!health_on_peer_report(&h, 300 * MS, 100 * MS));
+	ck_assert(health_on_peer_report(&h, 301 * MS, 200 * MS));
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	/* Its frames still reach us, but that is not enough while it cannot hear us. */
+	ck_assert_uint_eq(hear(&h, 300 * MS, 2000 * MS), 0);
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert(!health_on_peer_report(&h, 50 * MS, 2050 * MS));
+	ck_assert(health_on_rx(&h, 2100 * MS));
+	ck_assert_int_eq(h.state, PATH_UP);
 }
 END_TEST
 
@@ -70,6 +173,11 @@ int main(void)
 	tcase_add_test(tc, accepting_side_waits_for_the_peer);
 	tcase_add_test(tc, traffic_keeps_a_path_up);
 	tcase_add_test(tc, clock_never_goes_back);
+	tcase_add_test(tc, a_returning_path_must_be_heard_for_the_hold);
+	tcase_add_test(tc, a_gap_restarts_the_proof);
+	tcase_add_test(tc, flapping_doubles_the_hold_and_a_stable_run_resets_it);
+	tcase_add_test(tc, loss_degrades_with_hysteresis);
+	tcase_add_test(tc, a_peer_that_cannot_hear_us_takes_the_path_down);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -58,7 +58,8 @@ START_TEST(each_type_and_its_size)
 	uint8_t buf[256];
 	struct wire_header h;
 
-	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, 0), NPATHS, &h), WIRE_OK);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, WIRE_PROBE_LEN), NPATHS, &h), WIRE_OK);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, 0), NPATHS, &h), WIRE_BAD_LENGTH);
 	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_INIT, 0, 0, WIRE_HS_INIT_LEN), NPATHS, &h), WIRE_OK);
 	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_RESP, 0, 1, WIRE_HS_RESP_LEN), NPATHS, &h), WIRE_OK);
 	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, 4), NPATHS, &h), WIRE_BAD_LENGTH);
@@ -104,7 +105,7 @@ START_TEST(refusals)
 	}
 	len = make_frame(buf, WIRE_DATA, 0, 0, 60);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
-	len = make_frame(buf, WIRE_KEEPALIVE, 0, 0, 0);
+	len = make_frame(buf, WIRE_KEEPALIVE, 0, 0, WIRE_PROBE_LEN);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
 	len = make_frame(buf, WIRE_HS_INIT, 3, 0, WIRE_HS_INIT_LEN);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_KEY);
@@ -161,6 +162,20 @@ START_TEST(error_names_are_distinct)
 }
 END_TEST
 
+START_TEST(probe_report_round_trip)
+{
+	const struct wire_probe in = { 0x01020304, 0xfffffffe, 7, 0x80000001, 0xffffffff };
+	uint8_t buf[WIRE_PROBE_LEN];
+	struct wire_probe out;
+
+	wire_probe_encode(&in, buf);
+	ck_assert_uint_eq(buf[0], 1); /* network byte order */
+	ck_assert_uint_eq(buf[3], 4);
+	wire_probe_decode(buf, &out);
+	ck_assert_mem_eq(&in, &out, sizeof(in));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("wire");
@@ -174,6 +189,7 @@ int main(void)
 	tcase_add_test(tc, inner_ipv4);
 	tcase_add_test(tc, inner_ipv6);
 	tcase_add_test(tc, error_names_are_distinct);
+	tcase_add_test(tc, probe_report_round_trip);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

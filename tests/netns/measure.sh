@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Path measurements reach status, JSON and Prometheus: round-trip time per path from the
+# keepalive echo, loss from the peer's reports (a lossy path is "degraded" and recovers),
+# and the rate the peer receives at.
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/wan.sh"
+need_root
+need_netagg
+need_cmd jq iperf3
+
+# has_all TEXT PATTERN... : every pattern matches a line of TEXT.
+has_all() {
+	local text=$1 p; shift
+	for p in "$@"; do grep -q -- "$p" <<<"$text" || return 1; done
+}
+
+topo_create 2 v4
+# Path 1: 10 ms each way; path 2: 40 ms each way. Rates well above what the test sends.
+wan_shape 1 both 50mbit 10ms
+wan_shape 2 both 50mbit 40ms
+na_bond v4 1 1 || die "bond"
+wait_ping A "$TUN_V4_B" || die "no ping over the tunnel"
+sleep 2
+
+st=$(na_status A)
+rtt1=$(jq '.paths[0].rtt_ms' <<<"$st")
+rtt2=$(jq '.paths[1].rtt_ms' <<<"$st")
+log "idle RTT: path 1 $rtt1 ms (20 asked), path 2 $rtt2 ms (80 asked)"
+check "path 1 RTT within 5 ms of 20 ms" within "$rtt1" 21 5
+check "path 2 RTT within 8 ms of 80 ms" within "$rtt2" 81 8
+check "RTT variation is reported" test "$(jq '.paths[1].rttvar_ms != null' <<<"$st")" = true
+check "both paths up" test "$(jq -r '[.paths[].state] | join(",")' <<<"$st")" = "up,up"
+
+# 10 % loss from A to B on path 2, with traffic so that reports cover many frames.
+wan_shape 2 ab 50mbit 40ms 10%
+bg_start B iperf3 -s -p 5401 >/dev/null
+wait_listen B 5401 || die "iperf3 server"
+nsA iperf3 -u -c "$TUN_V4_B" -p 5401 -b 4M -l 1000 -t 4 >/dev/null || die "iperf3"
+st=$(na_status A)
+loss2=$(jq '.paths[1].loss * 100' <<<"$st")
+loss1=$(jq '.paths[0].loss * 100' <<<"$st")
+rate1=$(jq '.paths[0].rate_bps / 1e6' <<<"$st")
+log "under 4 Mbit/s (1:1): path 1 loss $loss1 %, path 2 loss $loss2 % (10 asked), state $(jq -r '.paths[1].state' <<<"$st")"
+check "path 2 loss within 4 points of 10 %" within "$loss2" 10 4
+check "path 1 loss under 1 %" awk -v x="$loss1" 'BEGIN { exit !(x < 1) }'
+check "the lossy path is degraded" test "$(jq -r '.paths[1].state' <<<"$st")" = degraded
+check "frames lost are counted" test "$(jq '.paths[1].lost > 0' <<<"$st")" = true
+log "path 1 receive rate at the end of the transfer: $rate1 Mbit/s"
+
+# The receive rate: 4 Mbit/s of UDP split 1:1, about 2.2 Mbit/s per path with the frame overhead.
+bg_start B iperf3 -s -p 5402 >/dev/null
+wait_listen B 5402 || die "iperf3 server"
+bg_start A iperf3 -u -c "$TUN_V4_B" -p 5402 -b 4M -l 1000 -t 5 >/dev/null
+iperf=$BG_PID
+sleep 3
+st=$(na_status A)
+rate1=$(jq '.paths[0].rate_bps / 1e6' <<<"$st")
+log "receive rate of path 1 during a 4 Mbit/s transfer: $rate1 Mbit/s"
+check "path 1 receive rate within 25 % of 2.2 Mbit/s" within "$rate1" 2.2 0.55
+prom=$(na A status --prometheus)
+check "Prometheus has the RTT of path 2" grep -q "^netagg_path_rtt_seconds{interface=\"$IF_A\",path=\"p2\"} 0\.0[6-9]" <<<"$prom"
+check "Prometheus has the loss and rate families" has_all "$prom" "^netagg_path_loss_ratio{" \
+	"^netagg_path_receive_rate_bits_per_second{" "^netagg_path_state{.*state=\"up\"} 1"
+text=$(na A status "$IF_A")
+check "the human view shows rtt, loss and rate" has_all "$text" rtt_ms loss rate_mbit
+wait "$iperf"
+
+# The loss stops: the path is up again once the reports show it.
+wan_shape 2 ab 50mbit 40ms
+bg_start B iperf3 -s -p 5403 >/dev/null
+wait_listen B 5403 || die "iperf3 server"
+nsA iperf3 -u -c "$TUN_V4_B" -p 5403 -b 4M -l 1000 -t 4 >/dev/null || die "iperf3"
+st=$(na_status A)
+log "after the loss stopped: path 2 $(jq -r '.paths[1].state' <<<"$st"), loss $(jq '.paths[1].loss * 100' <<<"$st") %"
+check "path 2 is up again" test "$(jq -r '.paths[1].state' <<<"$st")" = up
+finish

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Path measurements from keepalive reports, two ends simulated on one synthetic clock. */
+#include "probe.h"
+#include "unit.h"
+
+#define MS 1000000ull
+
+static uint32_t stamp(uint64_t ns)
+{
+	return (uint32_t)(ns / 1000);
+}
+
+START_TEST(rtt_is_the_echo_minus_the_hold)
+{
+	struct probe a, b;
+	struct wire_probe rep;
+
+	probe_init(&a);
+	probe_init(&b);
+	/* A sends a frame stamped at t=1000 ms; it reaches B 20 ms later; B reports 30 ms after that. */
+	probe_on_frame(&b, 0, stamp(1000 * MS), 100, 1020 * MS);
+	probe_report(&b, 1050 * MS, &rep);
+	ck_assert_uint_eq(rep.echo_hold_us, 30000);
+	/* The report takes 25 ms back: RTT 45 ms (20 + 25); B's hold is not counted. */
+	probe_on_report(&a, &rep, stamp(5000 * MS) /* B's clock, unrelated */, stamp(1075 * MS));
+	ck_assert(a.have_rtt);
+	ck_assert_uint_eq(a.srtt, 45 * MS);
+	ck_assert_uint_eq(a.min_rtt, 45 * MS);
+	ck_assert_uint_eq(a.rttvar, 45 * MS / 2);
+}
+END_TEST
+
+START_TEST(no_echo_before_anything_was_heard)
+{
+	struct probe a, b;
+	struct wire_probe rep;
+
+	probe_init(&a);
+	probe_init(&b);
+	probe_report(&b, 10 * MS, &rep);
+	ck_assert_uint_eq(rep.echo_hold_us, WIRE_PROBE_NO_ECHO);
+	probe_on_report(&a, &rep, 1, stamp(20 * MS));
+	ck_assert(!a.have_rtt);
+}
+END_TEST
+
+START_TEST(rtt_survives_the_stamp_wrapping)
+{
+	struct probe a;
+	/* Sent 2 ms before the 32-bit microsecond stamp wraps, echoed 10 ms later, held 1 ms. */
+	struct wire_probe rep = { .echo_timestamp_us = 0xffffffffu - 1999, .echo_hold_us = 1000 };
+
+	probe_init(&a);
+	probe_on_report(&a, &rep, 7, 8000);
+	ck_assert(a.have_rtt);
+	ck_assert_uint_eq(a.srtt, 9 * MS);
+}
+END_TEST
+
+START_TEST(an_implausible_echo_is_ignored)
+{
+	struct probe a;
+	struct wire_probe rep = { .echo_timestamp_us = 1000, .echo_hold_us = 5000 };
+
+	probe_init(&a);
+	probe_on_report(&a, &rep, 7, 3000); /* held longer than it was away */
+	ck_assert(!a.have_rtt);
+}
+END_TEST
+
+START_TEST(smoothing_follows_rfc6298)
+{
+	struct probe a;
+
+	probe_init(&a);
+	for (unsigned i = 0; i < 200; i++) {
+		struct wire_probe rep = { .echo_timestamp_us = 0, .echo_hold_us = 0 };
+
+		probe_on_report(&a, &rep, i, i % 2 ? 10000 : 30000); /* alternating 10 and 30 ms */
+	}
+	ck_assert_uint_ge(a.srtt, 17 * MS);
+	ck_assert_uint_le(a.srtt, 23 * MS);
+	ck_assert_uint_ge(a.rttvar, 8 * MS); /* |srtt - r| is about 10 ms */
+	ck_assert_uint_eq(a.min_rtt, 10 * MS);
+}
+END_TEST
+
+/* B hears `heard` of every `sent` frames A sends in each 100 ms, and reports; returns A's loss estimate. */
+static uint32_t run_loss(unsigned sent, unsigned heard, unsigned reports)
+{
+	struct probe a, b;
+	uint32_t seq = 0xfffffff0u; /* wraps during the run */
+
+	probe_init(&a);
+	probe_init(&b);
+	for (unsigned r = 0; r < reports; r++) {
+		uint64_t t = r * 100 * MS;
+		struct wire_probe rep;
+
+		for (unsigned i = 0; i < sent; i++, seq++)
+			if (i < heard)
+				probe_on_frame(&b, seq, stamp(t), 1000, t);
+		probe_report(&b, t + 50 * MS, &rep);
+		probe_on_report(&a, &rep, stamp(t + 50 * MS), stamp(t + 60 * MS));
+	}
+	return probe_loss_ppm(&a);
+}
+
+START_TEST(loss_is_frames_missing_below_the_highest)
+{
+	ck_assert_uint_eq(run_loss(100, 100, 50), 0);
+	/* Lost frames at the end of a batch are invisible until a later frame arrives: heard 1 of 2 in
+	 * each batch means the first of each pair arrived and the second shows up missing next time. */
+	ck_assert_uint_ge(run_loss(100, 95, 50), 45000);
+	ck_assert_uint_le(run_loss(100, 95, 50), 55000);
+	ck_assert_uint_ge(run_loss(10, 5, 50), 450000);
+	ck_assert_uint_le(run_loss(10, 5, 50), 550000);
+}
+END_TEST
+
+START_TEST(loss_recovers_after_a_bad_spell)
+{
+	struct probe a = { 0 };
+
+	probe_init(&a);
+	a.sent_acc = 100 * 256;
+	a.lost_acc = 100 * 256;
+	ck_assert_uint_eq(probe_loss_ppm(&a), 1000000);
+	probe_forget_loss(&a);
+	ck_assert_uint_eq(probe_loss_ppm(&a), 0);
+}
+END_TEST
+
+START_TEST(rate_is_bytes_heard_over_the_peers_clock)
+{
+	struct probe a;
+
+	probe_init(&a);
+	for (unsigned r = 0; r < 40; r++) {
+		/* 125000 bytes per 100 ms of the peer's clock: 10 Mbit/s. */
+		struct wire_probe rep = { .echo_hold_us = WIRE_PROBE_NO_ECHO, .rx_bytes = r * 125000u,
+					  .rx_frames = r, .rx_highest_seq = r };
+
+		probe_on_report(&a, &rep, 0xfff00000u + r * 100000u, r * 1000);
+	}
+	ck_assert_uint_ge(a.rate_bps, 9990000);
+	ck_assert_uint_le(a.rate_bps, 10010000);
+	ck_assert_uint_eq(probe_loss_ppm(&a), 0);
+}
+END_TEST
+
+START_TEST(a_reordered_old_report_changes_nothing)
+{
+	struct probe a;
+	struct wire_probe r1 = { .echo_hold_us = WIRE_PROBE_NO_ECHO, .rx_frames = 10, .rx_highest_seq = 10 };
+	struct wire_probe r2 = { .echo_hold_us = WIRE_PROBE_NO_ECHO, .rx_frames = 20, .rx_highest_seq = 20,
+				 .rx_bytes = 1000 };
+
+	probe_init(&a);
+	probe_on_report(&a, &r1, 1000, 0);
+	probe_on_report(&a, &r2, 2000, 0);
+	probe_on_report(&a, &r1, 1000, 0); /* arrives late */
+	ck_assert_uint_eq(a.last.rx_frames, 20);
+	ck_assert_uint_eq(a.lost_total, 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("probe");
+	TCase *tc = tcase_create("probe");
+
+	tcase_add_test(tc, rtt_is_the_echo_minus_the_hold);
+	tcase_add_test(tc, no_echo_before_anything_was_heard);
+	tcase_add_test(tc, rtt_survives_the_stamp_wrapping);
+	tcase_add_test(tc, an_implausible_echo_is_ignored);
+	tcase_add_test(tc, smoothing_follows_rfc6298);
+	tcase_add_test(tc, loss_is_frames_missing_below_the_highest);
+	tcase_add_test(tc, loss_recovers_after_a_bad_spell);
+	tcase_add_test(tc, rate_is_bytes_heard_over_the_peers_clock);
+	tcase_add_test(tc, a_reordered_old_report_changes_nothing);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
