@@ -29,6 +29,8 @@ enum drop_reason {
 const char *drop_reason_name(unsigned reason);
 
 #define STATUS_STATE_MAX 16
+/* Entries: a tunnel's paths, or a raw-mode instance's rules (two per sender rule). */
+#define STATUS_MAX_PATHS 32
 
 struct status_path {
 	char name[IFNAMSIZ];
@@ -52,7 +54,7 @@ struct status {
 	uint64_t handshakes; /* sessions set up since start */
 	char cipher[24];     /* of the session sent under, or "none" */
 	uint64_t drop[DROP_REASON_COUNT];
-	struct status_path path[WIRE_MAX_PATHS];
+	struct status_path path[STATUS_MAX_PATHS];
 	unsigned npaths;
 };
 

@@ -97,18 +97,11 @@ static int await_ready(int fd, pid_t child, const char *iface)
 	return CLI_ERROR;
 }
 
-int cli_up(int argc, char **argv)
+int cli_start_daemon(const struct conf *c, const char *file, int verbose)
 {
-	const char *arg;
-	char file[PATH_MAX];
-	int verbose = parse_verbose_arg(argc, argv, &arg), pipefd[2];
-	struct conf c;
+	int pipefd[2];
 	pid_t child;
 
-	if (verbose < 0)
-		return cli_usage("up", "expected a config NAME or FILE");
-	if (!load(arg, &c, file))
-		return CLI_ERROR;
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		fprintf(stderr, "netagg: pipe: %s\n", strerror(errno));
 		return CLI_ERROR;
@@ -125,10 +118,64 @@ int cli_up(int argc, char **argv)
 		detach_stdio();
 		close_inherited(pipefd[1]);
 		log_init(true, verbose);
-		_exit(daemon_run(&c, file, pipefd[1]));
+		_exit(daemon_run(c, file, pipefd[1]));
 	}
 	close(pipefd[1]);
-	return await_ready(pipefd[0], child, c.interface);
+	return await_ready(pipefd[0], child, c->interface);
+}
+
+/* Host changes belong to one instance: a second `up` of a running one must not touch them. */
+static bool already_running(const char *iface)
+{
+	char sock[PATH_MAX];
+
+	rundir_file(sock, sizeof(sock), iface, ".sock");
+	if (!ctl_alive(sock))
+		return false;
+	fprintf(stderr, "netagg: an instance for %s is already running\n", iface);
+	return true;
+}
+
+/* Parses "[-v] [--dry-run] ARG" in any order of the flags. */
+static int parse_up_args(int argc, char **argv, const char **arg, bool *dry_run)
+{
+	int verbose = 0;
+
+	*arg = NULL;
+	*dry_run = false;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0)
+			verbose = 1;
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			*dry_run = true;
+		else if (!*arg && argv[i][0] != '-')
+			*arg = argv[i];
+		else
+			return -1;
+	}
+	return *arg ? verbose : -1;
+}
+
+int cli_up(int argc, char **argv)
+{
+	const char *arg;
+	char file[PATH_MAX];
+	bool dry_run;
+	int verbose = parse_up_args(argc, argv, &arg, &dry_run), rc;
+	static struct conf c;
+
+	if (verbose < 0)
+		return cli_usage("up", "expected [-v] [--dry-run] and a config NAME or FILE");
+	if (!load(arg, &c, file))
+		return CLI_ERROR;
+	if (dry_run)
+		return cli_setup_dry_run(&c);
+	if (already_running(c.interface) || !cli_setup_up(&c))
+		return CLI_ERROR;
+	rc = cli_start_daemon(&c, file, verbose);
+	if (rc != CLI_OK)
+		cli_setup_down(c.interface, NULL);
+	return rc;
 }
 
 int cli_run(int argc, char **argv)
@@ -142,7 +189,10 @@ int cli_run(int argc, char **argv)
 		return cli_usage("run", "expected a config NAME or FILE");
 	if (!load(arg, &c, file))
 		return CLI_ERROR;
+	if (already_running(c.interface) || !cli_setup_up(&c))
+		return CLI_ERROR;
 	log_init(false, verbose);
+	/* The daemon drops root, so the host changes outlive it: `netagg down` (ExecStopPost) undoes them. */
 	return daemon_run(&c, file, -1);
 }
 
@@ -178,7 +228,7 @@ static bool stop_instance(const char *sock, pid_t pid, bool *was_running)
 
 int cli_down(int argc, char **argv)
 {
-	char iface[IFNAMSIZ], err[CONF_ERR_MAX], sock[PATH_MAX], pidfile[PATH_MAX];
+	char iface[IFNAMSIZ], err[CONF_ERR_MAX], sock[PATH_MAX], pidfile[PATH_MAX], journal[PATH_MAX];
 	bool was_running, had_files;
 	pid_t pid;
 
@@ -200,6 +250,10 @@ int cli_down(int argc, char **argv)
 	/* After a crash or SIGKILL the daemon left these behind; the kernel already removed its TUN. */
 	unlink(sock);
 	unlink(pidfile);
+	rundir_file(journal, sizeof(journal), iface, ".journal");
+	had_files = had_files || access(journal, F_OK) == 0;
+	if (!cli_setup_down(iface, NULL))
+		return CLI_ERROR;
 	if (!was_running && !had_files) {
 		fprintf(stderr, "netagg: %s is not running\n", iface);
 		return CLI_ERROR;

@@ -9,6 +9,9 @@
 
 #include "sched.h"
 
+#define TABLE_MAX 0xfffffffeu /* the kernel's RT_TABLE_MAX */
+#define RATIO_WEIGHT_MAX 65535u
+
 struct reader {
 	const char *file;
 	char *err;
@@ -86,6 +89,14 @@ static bool get_uint(struct reader *r, const config_setting_t *s, long long lo, 
 	return true;
 }
 
+static bool get_bool(struct reader *r, const config_setting_t *s, bool *out)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return fail_at(r, s, "%s must be true or false", config_setting_name(s));
+	*out = config_setting_get_bool(s);
+	return true;
+}
+
 /* Rejects keys this version does not know, so that typos are not silently ignored. */
 static bool check_keys(struct reader *r, const config_setting_t *group, const char *const *known)
 {
@@ -136,9 +147,50 @@ static bool read_path_addresses(struct reader *r, const config_setting_t *g, str
 	return true;
 }
 
+/*
+ * libconfig 1.5 wraps a plain integer above INT32_MAX to a negative one; such tables need
+ * the L suffix, which conf_print writes for them.
+ */
+static bool read_table(struct reader *r, const config_setting_t *s, struct conf_path *p)
+{
+	if (config_setting_type(s) == CONFIG_TYPE_INT && config_setting_get_int64(s) < 0)
+		return fail_at(r, s, "table %lld is out of range (0 to %u; write a table above %d with an L suffix, "
+				     "e.g. 4294967294L)",
+			       config_setting_get_int64(s), TABLE_MAX, INT32_MAX);
+	if (!get_uint(r, s, 0, TABLE_MAX, &p->table))
+		return false;
+	if (p->table >= 253 && p->table <= 255)
+		return fail_at(r, s, "table %u is the kernel's %s table; choose another or leave it out", p->table,
+			       p->table == 253 ? "default" : p->table == 254 ? "main" : "local");
+	return true;
+}
+
+static bool read_gateway(struct reader *r, const config_setting_t *s, struct conf_path *p)
+{
+	if (!read_endpoint(r, s, -1, &p->gateway))
+		return false;
+	if (addr_family(&p->gateway) != addr_family(&p->local))
+		return fail_at(r, s, "gateway \"%s\" and local of path '%s' must both be IPv4 or both IPv6",
+			       config_setting_get_string(s), p->name);
+	return true;
+}
+
+/* Where up routes the path's packets: its own table, through its gateway. */
+static bool read_path_routing(struct reader *r, const config_setting_t *g, struct conf_path *p)
+{
+	const config_setting_t *s;
+
+	if ((s = config_setting_get_member(g, "table")) && !read_table(r, s, p))
+		return false;
+	if ((s = config_setting_get_member(g, "gateway")) && !read_gateway(r, s, p))
+		return false;
+	return true;
+}
+
 static bool read_path(struct reader *r, const config_setting_t *g, unsigned index, struct conf_path *p)
 {
-	static const char *const known[] = { "name", "local", "remote", "weight", "device", "backup", NULL };
+	static const char *const known[] = { "name", "local", "remote", "weight", "device", "backup",
+					     "table", "gateway", NULL };
 	const config_setting_t *s;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -155,12 +207,9 @@ static bool read_path(struct reader *r, const config_setting_t *g, unsigned inde
 		return false;
 	if ((s = config_setting_get_member(g, "device")) && !get_name(r, s, p->device))
 		return false;
-	if ((s = config_setting_get_member(g, "backup"))) {
-		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-			return fail_at(r, s, "backup must be true or false");
-		p->backup = config_setting_get_bool(s);
-	}
-	return true;
+	if ((s = config_setting_get_member(g, "backup")) && !get_bool(r, s, &p->backup))
+		return false;
+	return read_path_routing(r, g, p);
 }
 
 static bool check_path_unique(struct reader *r, const config_setting_t *g, const struct conf *c, unsigned i)
@@ -171,6 +220,9 @@ static bool check_path_unique(struct reader *r, const config_setting_t *g, const
 		if (addr_port(&c->path[i].local) && addr_equal(&c->path[j].local, &c->path[i].local))
 			return fail_at(r, g, "paths '%s' and '%s' have the same local address and port",
 				       c->path[j].name, c->path[i].name);
+		if (c->path[i].table && c->path[j].table == c->path[i].table)
+			return fail_at(r, g, "paths '%s' and '%s' use the same table %u", c->path[j].name,
+				       c->path[i].name, c->path[i].table);
 	}
 	return true;
 }
@@ -234,7 +286,7 @@ static bool read_mode(struct reader *r, const config_setting_t *s, struct conf *
 	if (strcmp(v, "udp") == 0)
 		c->mode = CONF_MODE_UDP;
 	else if (strcmp(v, "raw") == 0)
-		return fail_at(r, s, "mode \"raw\" is not available in this version of netagg");
+		c->mode = CONF_MODE_RAW;
 	else
 		return fail_at(r, s, "mode must be \"udp\" or \"raw\", not \"%s\"", v);
 	return true;
@@ -299,21 +351,10 @@ static bool read_user(struct reader *r, const config_setting_t *s, struct conf *
 	return true;
 }
 
-/* Keys that only make sense for one mode, and keys that one mode cannot do without. */
-static bool check_mode_keys(struct reader *r, const config_setting_t *root, struct conf *c)
-{
-	if (c->mode == CONF_MODE_UDP && !c->key_file[0])
-		return fail_at(r, NULL, "missing 'key_file': mode \"udp\" authenticates and encrypts every "
-				      "packet with a pre-shared key (make one with: netagg genkey)");
-	(void)root;
-	return true;
-}
-
 static bool read_security(struct reader *r, const config_setting_t *root, struct conf *c)
 {
 	const config_setting_t *s;
 
-	strcpy(c->user, CONF_USER_DEFAULT);
 	c->rekey_interval = CONF_REKEY_DEFAULT;
 	if ((s = config_setting_get_member(root, "rekey_interval")) && !get_uint(r, s, 1, 86400, &c->rekey_interval))
 		return false;
@@ -321,9 +362,10 @@ static bool read_security(struct reader *r, const config_setting_t *root, struct
 		return false;
 	if ((s = config_setting_get_member(root, "cipher")) && !read_cipher(r, s, c))
 		return false;
-	if ((s = config_setting_get_member(root, "user")) && !read_user(r, s, c))
-		return false;
-	return check_mode_keys(r, root, c);
+	if (!c->key_file[0])
+		return fail_at(r, NULL, "missing 'key_file': mode \"udp\" authenticates and encrypts every "
+				      "packet with a pre-shared key (make one with: netagg genkey)");
+	return true;
 }
 
 /* How fast a dead path is found: probes every probe_interval, down after down_after of silence. */
@@ -346,30 +388,235 @@ static bool read_probing(struct reader *r, const config_setting_t *root, struct 
 	return true;
 }
 
-static bool read_root(struct reader *r, const config_setting_t *root, struct conf *c)
+static bool parse_weight(const char *text, size_t n, uint32_t *out)
 {
-	static const char *const known[] = { "interface", "mode", "address", "mtu", "probe_interval", "down_after",
-					     "paths",
-					     "key_file", "cipher", "user", "rekey_interval", NULL };
+	uint32_t v = 0;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+		if (v <= RATIO_WEIGHT_MAX)
+			v = v * 10 + (uint32_t)(text[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool conf_parse_ratio(const char *text, uint32_t *primary, uint32_t *secondary, char *why, size_t whylen)
+{
+	const char *colon = strchr(text, ':');
+	uint32_t a, b;
+
+	if (!colon || !parse_weight(text, (size_t)(colon - text), &a) || !parse_weight(colon + 1, strlen(colon + 1), &b)) {
+		snprintf(why, whylen, "must be two weights PRIMARY:SECONDARY, e.g. 7500:2500");
+		return false;
+	}
+	if (a < 1 || a > RATIO_WEIGHT_MAX || b < 1 || b > RATIO_WEIGHT_MAX) {
+		snprintf(why, whylen, "each weight must be from 1 to %u", RATIO_WEIGHT_MAX);
+		return false;
+	}
+	*primary = a;
+	*secondary = b;
+	return true;
+}
+
+const char *conf_role_name(enum conf_role role)
+{
+	return role == CONF_ROLE_RECEIVER ? "receiver" : "sender";
+}
+
+static bool read_role(struct reader *r, const config_setting_t *s, struct conf_rule *rule)
+{
+	const char *v = NULL;
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (strcmp(v, "sender") == 0)
+		rule->role = CONF_ROLE_SENDER;
+	else if (strcmp(v, "receiver") == 0)
+		rule->role = CONF_ROLE_RECEIVER;
+	else
+		return fail_at(r, s, "role must be \"sender\" or \"receiver\", not \"%s\"", v);
+	return true;
+}
+
+static bool read_ratio(struct reader *r, const config_setting_t *s, struct conf_rule *rule)
+{
+	const char *v = NULL;
+	char why[128];
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (!conf_parse_ratio(v, &rule->weight_primary, &rule->weight_secondary, why, sizeof(why)))
+		return fail_at(r, s, "ratio \"%s\": %s", v, why);
+	return true;
+}
+
+/* Both ends of a rule: ports (read_endpoint insists), one family, two different endpoints. */
+static bool read_rule_endpoints(struct reader *r, const config_setting_t *g, unsigned n, struct conf_rule *rule)
+{
+	const config_setting_t *p = config_setting_get_member(g, "primary");
+	const config_setting_t *s = config_setting_get_member(g, "secondary");
+
+	if (!p || !s)
+		return fail_at(r, g, "rule %u needs '%s' (ADDR:PORT or [ADDR]:PORT)", n, p ? "secondary" : "primary");
+	if (!read_endpoint(r, p, 1, &rule->primary) || !read_endpoint(r, s, 1, &rule->secondary))
+		return false;
+	if (addr_family(&rule->primary) != addr_family(&rule->secondary))
+		return fail_at(r, s, "primary \"%s\" and secondary \"%s\" of rule %u must both be IPv4 or both IPv6",
+			       config_setting_get_string(p), config_setting_get_string(s), n);
+	if (addr_equal(&rule->primary, &rule->secondary))
+		return fail_at(r, s, "primary and secondary of rule %u are the same, \"%s\"", n,
+			       config_setting_get_string(s));
+	return true;
+}
+
+static bool read_rule(struct reader *r, const config_setting_t *g, unsigned index, struct conf_rule *rule)
+{
+	static const char *const known[] = { "role", "primary", "secondary", "ratio", NULL };
 	const config_setting_t *s;
 
-	if (!check_keys(r, root, known))
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return fail_at(r, g, "each entry of 'rules' must be a group { ... }");
+	if (!check_keys(r, g, known))
 		return false;
-	if (!(s = config_setting_get_member(root, "interface")))
-		return fail_at(r, NULL, "missing 'interface' (the name of the TUN device, e.g. \"na0\")");
-	if (!get_name(r, s, c->interface))
+	if (!(s = config_setting_get_member(g, "role")))
+		return fail_at(r, g, "rule %u needs 'role' (\"sender\" or \"receiver\")", index + 1);
+	if (!read_role(r, s, rule) || !read_rule_endpoints(r, g, index + 1, rule))
 		return false;
-	if ((s = config_setting_get_member(root, "mode")) && !read_mode(r, s, c))
+	rule->weight_primary = rule->weight_secondary = 1;
+	if ((s = config_setting_get_member(g, "ratio")) && !read_ratio(r, s, rule))
 		return false;
+	return true;
+}
+
+/*
+ * Within a role, a primary or a secondary in two rules is ambiguous: the sender could not
+ * tell which secondary to use, the receiver which primary to restore.
+ */
+static bool check_rule_unique(struct reader *r, const config_setting_t *g, const struct conf *c, unsigned i)
+{
+	const struct conf_rule *a = &c->rule[i];
+	char buf[ADDR_TEXT_MAX];
+
+	for (unsigned j = 0; j < i; j++) {
+		const struct conf_rule *b = &c->rule[j];
+
+		if (b->role != a->role)
+			continue;
+		if (addr_equal(&a->primary, &b->primary))
+			return fail_at(r, g, "rules %u and %u are both %s rules for primary \"%s\"", j + 1, i + 1,
+				       conf_role_name(a->role), addr_format(&a->primary, buf, sizeof(buf)));
+		if (addr_equal(&a->secondary, &b->secondary))
+			return fail_at(r, g, "rules %u and %u are both %s rules with secondary \"%s\"", j + 1, i + 1,
+				       conf_role_name(a->role), addr_format(&a->secondary, buf, sizeof(buf)));
+	}
+	return true;
+}
+
+static bool read_rules(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t *list = config_setting_get_member(root, "rules");
+	int n;
+
+	if (!list)
+		return fail_at(r, NULL, "missing 'rules' (a list of 1 to %d rules)", CONF_MAX_RULES);
+	if (!config_setting_is_aggregate(list) || config_setting_type(list) == CONFIG_TYPE_GROUP)
+		return fail_at(r, list, "rules must be a list ( { ... }, { ... } )");
+	n = config_setting_length(list);
+	if (n < 1 || n > CONF_MAX_RULES)
+		return fail_at(r, list, "rules must hold 1 to %d entries, not %d", CONF_MAX_RULES, n);
+	for (unsigned i = 0; i < (unsigned)n; i++) {
+		const config_setting_t *g = config_setting_get_elem(list, i);
+
+		if (!read_rule(r, g, i, &c->rule[i]) || !check_rule_unique(r, g, c, i))
+			return false;
+		c->nrules = i + 1;
+	}
+	return true;
+}
+
+static bool read_raw(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t *s;
+
+	c->queue = CONF_QUEUE_DEFAULT;
+	if ((s = config_setting_get_member(root, "queue")) && !get_uint(r, s, 0, 65535, &c->queue))
+		return false;
+	return read_rules(r, root, c);
+}
+
+static bool read_udp(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t *s;
+
 	if ((s = config_setting_get_member(root, "address")) && !read_addresses(r, s, c))
 		return false;
 	if ((s = config_setting_get_member(root, "mtu")) && !read_mtu(r, s, c))
 		return false;
-	if (!read_probing(r, root, c))
-		return false;
 	if (!read_paths(r, root, c))
 		return false;
 	return read_security(r, root, c);
+}
+
+/* Refuses, in file order, the keys that belong to the other mode. */
+static bool refuse_other_mode_keys(struct reader *r, const config_setting_t *root, const struct conf *c)
+{
+	/* Raw mode has no tunnel and no keepalives: probing keys would silently do nothing. */
+	static const char *const udp_only[] = { "address", "mtu", "paths", "key_file", "cipher", "rekey_interval",
+						"probe_interval", "down_after", NULL };
+	static const char *const raw_only[] = { "rules", "queue", NULL };
+	const char *const *other = c->mode == CONF_MODE_RAW ? udp_only : raw_only;
+
+	for (int i = 0; i < config_setting_length(root); i++) {
+		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+
+		for (const char *const *k = other; *k; k++)
+			if (strcmp(config_setting_name(s), *k) == 0)
+				return fail_at(r, s, "%s is not used in %s mode", *k,
+					       c->mode == CONF_MODE_RAW ? "raw" : "udp");
+	}
+	return true;
+}
+
+/* Keys of both modes: who the daemon runs as, what up may change on the host, probing. */
+static bool read_common(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t *s;
+
+	strcpy(c->user, CONF_USER_DEFAULT);
+	if ((s = config_setting_get_member(root, "user")) && !read_user(r, s, c))
+		return false;
+	c->host_setup = true;
+	if ((s = config_setting_get_member(root, "host_setup")) && !get_bool(r, s, &c->host_setup))
+		return false;
+	if ((s = config_setting_get_member(root, "forwarding")) && !get_bool(r, s, &c->forwarding))
+		return false;
+	return read_probing(r, root, c);
+}
+
+static bool read_root(struct reader *r, const config_setting_t *root, struct conf *c)
+{
+	static const char *const known[] = { "interface", "mode", "address", "mtu", "probe_interval", "down_after",
+					     "paths", "key_file", "cipher", "user", "rekey_interval",
+					     "host_setup", "forwarding", "queue", "rules", NULL };
+	const config_setting_t *s;
+
+	if (!check_keys(r, root, known))
+		return false;
+	if ((s = config_setting_get_member(root, "mode")) && !read_mode(r, s, c))
+		return false;
+	if (!refuse_other_mode_keys(r, root, c))
+		return false;
+	if (!(s = config_setting_get_member(root, "interface")))
+		return fail_at(r, NULL, c->mode == CONF_MODE_RAW
+						? "missing 'interface' (the name of the instance, e.g. \"na0\")"
+						: "missing 'interface' (the name of the TUN device, e.g. \"na0\")");
+	if (!get_name(r, s, c->interface) || !read_common(r, root, c))
+		return false;
+	return c->mode == CONF_MODE_RAW ? read_raw(r, root, c) : read_udp(r, root, c);
 }
 
 static bool read_document(struct reader *r, config_t *cfg, struct conf *c)
@@ -421,8 +668,52 @@ static bool path_fixed_equal(const struct conf_path *a, const struct conf_path *
 	       addr_equal(&a->remote, &b->remote) && strcmp(a->device, b->device) == 0;
 }
 
+static bool path_routing_equal(const struct conf_path *a, const struct conf_path *b)
+{
+	return a->table == b->table && addr_equal(&a->gateway, &b->gateway);
+}
+
+static bool rule_equal(const struct conf_rule *a, const struct conf_rule *b)
+{
+	return a->role == b->role && addr_equal(&a->primary, &b->primary) &&
+	       addr_equal(&a->secondary, &b->secondary) && a->weight_primary == b->weight_primary &&
+	       a->weight_secondary == b->weight_secondary;
+}
+
+static const char *paths_change(const struct conf *a, const struct conf *b)
+{
+	if (a->npaths != b->npaths)
+		return "paths (their number)";
+	for (unsigned i = 0; i < a->npaths; i++)
+		if (!path_fixed_equal(&a->path[i], &b->path[i]))
+			return "paths (a name, local, remote or device)";
+	for (unsigned i = 0; i < a->npaths; i++)
+		if (!path_routing_equal(&a->path[i], &b->path[i]))
+			return "paths (a table or gateway)";
+	return NULL;
+}
+
+/* What up set on the host and what the raw datapath was started with. */
+static const char *host_change(const struct conf *a, const struct conf *b)
+{
+	if (a->host_setup != b->host_setup)
+		return "host_setup";
+	if (a->forwarding != b->forwarding)
+		return "forwarding";
+	if (a->queue != b->queue)
+		return "queue";
+	if (a->nrules != b->nrules)
+		return "rules (their number)";
+	for (unsigned i = 0; i < a->nrules; i++)
+		if (!rule_equal(&a->rule[i], &b->rule[i]))
+			return "rules";
+	return NULL;
+}
+
 static const char *fixed_change(const struct conf *a, const struct conf *b)
 {
+	const char *key;
+
 	if (strcmp(a->interface, b->interface) != 0)
 		return "interface";
 	if (a->mode != b->mode)
@@ -435,12 +726,9 @@ static const char *fixed_change(const struct conf *a, const struct conf *b)
 		return "key_file";
 	if (strcmp(a->user, b->user) != 0)
 		return "user";
-	if (a->npaths != b->npaths)
-		return "paths (their number)";
-	for (unsigned i = 0; i < a->npaths; i++)
-		if (!path_fixed_equal(&a->path[i], &b->path[i]))
-			return "paths (a name, local, remote or device)";
-	return NULL;
+	if ((key = host_change(a, b)))
+		return key;
+	return paths_change(a, b);
 }
 
 bool conf_reload_check(const struct conf *old, const struct conf *new, char *why, size_t whylen)
@@ -484,26 +772,69 @@ static void print_path(FILE *out, const struct conf_path *p, bool last)
 		fprintf(out, " backup = true;");
 	if (p->device[0])
 		fprintf(out, " device = \"%s\";", p->device);
+	if (p->table) /* libconfig 1.5 reads a plain integer above INT32_MAX as a negative one */
+		fprintf(out, " table = %u%s;", p->table, p->table > INT32_MAX ? "L" : "");
+	if (p->gateway.len)
+		fprintf(out, " gateway = \"%s\";", addr_format(&p->gateway, buf, sizeof(buf)));
 	fprintf(out, " }%s\n", last ? "" : ",");
 }
 
-void conf_print(FILE *out, const struct conf *c)
+static void print_rule(FILE *out, const struct conf_rule *rule, bool last)
+{
+	char p[ADDR_TEXT_MAX], s[ADDR_TEXT_MAX];
+
+	fprintf(out, "  { role = \"%s\"; primary = \"%s\"; secondary = \"%s\"; ratio = \"%u:%u\"; }%s\n",
+		conf_role_name(rule->role), addr_format(&rule->primary, p, sizeof(p)),
+		addr_format(&rule->secondary, s, sizeof(s)), rule->weight_primary, rule->weight_secondary,
+		last ? "" : ",");
+}
+
+static void print_udp(FILE *out, const struct conf *c)
 {
 	char buf[ADDR_TEXT_MAX];
 
-	fprintf(out, "interface = \"%s\";\n", c->interface);
-	fprintf(out, "mode = \"%s\";\n", c->mode == CONF_MODE_RAW ? "raw" : "udp");
 	fprintf(out, "address = [");
 	for (unsigned i = 0; i < c->naddress; i++)
 		fprintf(out, "%s \"%s\"", i ? "," : "", addr_format_prefix(&c->address[i], buf, sizeof(buf)));
 	fprintf(out, "%s];\n", c->naddress ? " " : "");
 	if (c->mtu)
 		fprintf(out, "mtu = %u;\n", c->mtu);
+}
+
+/* The booleans, like a path's backup, only where they differ from their defaults. */
+static void print_common(FILE *out, const struct conf *c)
+{
+	fprintf(out, "user = \"%s\";\n", c->user);
+	if (!c->host_setup)
+		fprintf(out, "host_setup = false;\n");
+	if (c->forwarding)
+		fprintf(out, "forwarding = true;\n");
+}
+
+static void print_raw(FILE *out, const struct conf *c)
+{
+	print_common(out, c);
+	fprintf(out, "queue = %u;\n", c->queue);
+	fprintf(out, "rules = (\n");
+	for (unsigned i = 0; i < c->nrules; i++)
+		print_rule(out, &c->rule[i], i + 1 == c->nrules);
+	fprintf(out, ");\n");
+}
+
+void conf_print(FILE *out, const struct conf *c)
+{
+	fprintf(out, "interface = \"%s\";\n", c->interface);
+	fprintf(out, "mode = \"%s\";\n", c->mode == CONF_MODE_RAW ? "raw" : "udp");
+	if (c->mode == CONF_MODE_RAW) {
+		print_raw(out, c);
+		return;
+	}
+	print_udp(out, c);
 	fprintf(out, "probe_interval = %u;\ndown_after = %u;\n", c->probe_interval, c->down_after);
 	if (c->key_file[0])
 		fprintf(out, "key_file = \"%s\";\n", c->key_file);
 	fprintf(out, "cipher = \"%s\";\n", conf_cipher_name(c->cipher));
-	fprintf(out, "user = \"%s\";\n", c->user);
+	print_common(out, c);
 	fprintf(out, "rekey_interval = %u;\n", c->rekey_interval);
 	fprintf(out, "paths = (\n");
 	for (unsigned i = 0; i < c->npaths; i++)

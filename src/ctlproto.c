@@ -30,19 +30,90 @@ __attribute__((format(printf, 2, 3))) static void put(struct out *o, const char 
 		o->used += (size_t)n;
 }
 
-enum ctl_request ctlproto_parse_request(const char *buf, size_t len)
+static bool parse_role(const char *text, enum conf_role *role)
+{
+	if (strcmp(text, "sender") == 0)
+		*role = CONF_ROLE_SENDER;
+	else if (strcmp(text, "receiver") == 0)
+		*role = CONF_ROLE_RECEIVER;
+	else
+		return false;
+	return true;
+}
+
+/* "ROLE PRIMARY SECONDARY WP:WS", exactly one space between words. */
+static bool parse_rule(char *text, struct conf_rule *r)
+{
+	char *word[4], *save = NULL, why[128];
+	unsigned n = 0;
+
+	for (char *w = strtok_r(text, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (n == 4)
+			return false;
+		word[n++] = w;
+	}
+	memset(r, 0, sizeof(*r));
+	return n == 4 && parse_role(word[0], &r->role) && addr_parse(word[1], 1, &r->primary, why, sizeof(why)) &&
+	       addr_parse(word[2], 1, &r->secondary, why, sizeof(why)) &&
+	       addr_family(&r->primary) == addr_family(&r->secondary) && !addr_equal(&r->primary, &r->secondary) &&
+	       conf_parse_ratio(word[3], &r->weight_primary, &r->weight_secondary, why, sizeof(why));
+}
+
+/* The one "key=value" line of a rule request, NUL-terminated in line[]. */
+static enum ctl_request parse_rule_request(const char *buf, size_t n, struct ctl_command *cmd)
+{
+	char line[CTLPROTO_REQUEST_MAX];
+
+	if (n >= sizeof(line) || memchr(buf, '\n', n - 1))
+		return CTL_BAD;
+	memcpy(line, buf, n - 1);
+	line[n - 1] = '\0';
+	if (strncmp(line, "rule_add=", 9) == 0)
+		return parse_rule(line + 9, &cmd->rule) ? CTL_RULE_ADD : CTL_BAD;
+	if (strncmp(line, "rule_flush=", 11) == 0)
+		return parse_role(line + 11, &cmd->role) ? CTL_RULE_FLUSH : CTL_BAD;
+	return CTL_BAD;
+}
+
+enum ctl_request ctlproto_parse_command(const char *buf, size_t len, struct ctl_command *cmd)
 {
 	const char *end = len >= 2 ? memmem(buf, len, "\n\n", 2) : NULL;
 	size_t n;
 
+	memset(cmd, 0, sizeof(*cmd));
 	if (!end)
-		return len >= CTLPROTO_REQUEST_MAX ? CTL_BAD : CTL_INCOMPLETE;
+		return cmd->kind = len >= CTLPROTO_REQUEST_MAX ? CTL_BAD : CTL_INCOMPLETE;
 	n = (size_t)(end - buf) + 1;
 	if (n == sizeof("get=1\n") - 1 && memcmp(buf, "get=1\n", n) == 0)
-		return CTL_GET;
+		return cmd->kind = CTL_GET;
 	if (n == sizeof("stop=1\n") - 1 && memcmp(buf, "stop=1\n", n) == 0)
-		return CTL_STOP;
-	return CTL_BAD;
+		return cmd->kind = CTL_STOP;
+	return cmd->kind = parse_rule_request(buf, n, cmd);
+}
+
+enum ctl_request ctlproto_parse_request(const char *buf, size_t len)
+{
+	struct ctl_command cmd;
+
+	return ctlproto_parse_command(buf, len, &cmd);
+}
+
+size_t ctlproto_format_rule_add(const struct conf_rule *r, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0, false };
+	char p[ADDR_TEXT_MAX], s[ADDR_TEXT_MAX];
+
+	put(&o, "rule_add=%s %s %s %u:%u\n\n", conf_role_name(r->role), addr_format(&r->primary, p, sizeof(p)),
+	    addr_format(&r->secondary, s, sizeof(s)), r->weight_primary, r->weight_secondary);
+	return o.overflow ? 0 : o.used;
+}
+
+size_t ctlproto_format_rule_flush(enum conf_role role, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0, false };
+
+	put(&o, "rule_flush=%s\n\n", conf_role_name(role));
+	return o.overflow ? 0 : o.used;
 }
 
 static void put_path(struct out *o, const struct status_path *p)
@@ -182,7 +253,7 @@ static bool parse_top_key(struct status *st, const char *k, const char *v)
 	if (!strncmp(k, "drop_", 5))
 		return parse_drop(st, k + 5, v);
 	if (!strcmp(k, "path")) {
-		if (st->npaths == WIRE_MAX_PATHS)
+		if (st->npaths == STATUS_MAX_PATHS)
 			return false;
 		memset(&st->path[st->npaths], 0, sizeof(st->path[0]));
 		return copy_text(st->path[st->npaths++].name, IFNAMSIZ, v);

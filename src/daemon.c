@@ -20,6 +20,7 @@
 #include "log.h"
 #include "notify.h"
 #include "privdrop.h"
+#include "rawlink.h"
 #include "rundir.h"
 
 #define MAX_CTL_CONNS 8
@@ -43,7 +44,10 @@ struct ctl_conn {
 
 struct daemon {
 	struct ev_loop *loop;
+	bool raw; /* mode "raw": the queue and its rules instead of the tunnel */
 	struct link link;
+	struct rawlink rawlink;
+	ev_io queue_io;
 	ev_io tun_io;
 	struct path_watch path_io[WIRE_MAX_PATHS];
 	int ctl_fd;
@@ -85,6 +89,15 @@ static void on_path(struct ev_loop *loop, ev_io *w, int revents)
 	link_forward_to_tun(&pw->d->link, pw->index, mono_ns());
 }
 
+static void on_queue(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)loop;
+	(void)revents;
+	rawlink_process(&d->rawlink);
+}
+
 static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
@@ -111,12 +124,15 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)loop;
 	(void)revents;
 	notify_send("RELOADING=1");
-	if (!conf_load(d->file, &next, err, sizeof(err)))
+	if (!d->file)
+		log_warnx("reload: started from the command line, there is no file to read again");
+	else if (!conf_load(d->file, &next, err, sizeof(err)))
 		log_warnx("reload: %s; keeping the running configuration", err);
-	else if (!conf_reload_check(&d->link.conf, &next, err, sizeof(err)))
+	else if (!conf_reload_check(d->raw ? &d->rawlink.conf : &d->link.conf, &next, err, sizeof(err)))
 		log_warnx("reload: %s: %s; keeping the running configuration", d->file, err);
 	else {
-		link_apply(&d->link, &next);
+		if (!d->raw)
+			link_apply(&d->link, &next);
 		log_info("reload: %s applied", d->file);
 	}
 	notify_send("READY=1");
@@ -137,18 +153,48 @@ static void conn_close(struct daemon *d, struct ctl_conn *c)
 	free(c);
 }
 
+/* netagg -A / -F on a running raw-mode instance; returns the errno to reply with. */
+static int rule_request(struct daemon *d, const struct ctl_command *cmd)
+{
+	struct steer *s = &d->rawlink.steer;
+	char err[256];
+	unsigned n;
+
+	if (!d->raw)
+		return EOPNOTSUPP;
+	if (cmd->kind == CTL_RULE_FLUSH) {
+		n = steer_flush(s, cmd->role);
+		log_info("flushed %u %s rule(s)", n, conf_role_name(cmd->role));
+		return 0;
+	}
+	if (!steer_add(s, &cmd->rule, err, sizeof(err))) {
+		log_warnx("rule refused: %s", err);
+		return s->nrules == CONF_MAX_RULES ? ENOSPC : EEXIST;
+	}
+	log_info("%s rule added (%u in all)", conf_role_name(cmd->rule.role), s->nrules);
+	return 0;
+}
+
 /* Replies are a few KB and fit an empty socket buffer; a short write just ends the call. */
-static void conn_reply(struct ctl_conn *c, enum ctl_request req)
+static void conn_reply(struct ctl_conn *c, const struct ctl_command *cmd)
 {
 	char reply[CTLPROTO_REPLY_MAX];
 	struct status st;
 	size_t n;
+	int err = EINVAL;
 
-	if (req == CTL_GET) {
-		link_snapshot(&c->d->link, &st);
+	if (cmd->kind == CTL_GET) {
+		if (c->d->raw)
+			rawlink_snapshot(&c->d->rawlink, &st);
+		else
+			link_snapshot(&c->d->link, &st);
 		n = ctlproto_format_status(&st, reply, sizeof(reply));
 	} else {
-		n = ctlproto_format_errno(req == CTL_STOP ? 0 : EINVAL, reply, sizeof(reply));
+		if (cmd->kind == CTL_STOP)
+			err = 0;
+		else if (cmd->kind == CTL_RULE_ADD || cmd->kind == CTL_RULE_FLUSH)
+			err = rule_request(c->d, cmd);
+		n = ctlproto_format_errno(err, reply, sizeof(reply));
 	}
 	if (n && send(c->io.fd, reply, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		log_debug("control reply: %s", strerror(errno));
@@ -158,7 +204,7 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl_conn *c = w->data;
 	struct daemon *d = c->d;
-	enum ctl_request req;
+	struct ctl_command cmd;
 	ssize_t n;
 
 	(void)revents;
@@ -170,12 +216,11 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->len += (size_t)n;
-	req = ctlproto_parse_request(c->buf, c->len);
-	if (req == CTL_INCOMPLETE)
+	if (ctlproto_parse_command(c->buf, c->len, &cmd) == CTL_INCOMPLETE)
 		return;
-	conn_reply(c, req);
+	conn_reply(c, &cmd);
 	conn_close(d, c);
-	if (req == CTL_STOP) {
+	if (cmd.kind == CTL_STOP) {
 		log_info("stop requested on the control socket");
 		ev_break(loop, EVBREAK_ALL);
 	}
@@ -226,18 +271,19 @@ static bool start(struct daemon *d, const struct conf *c, char *err, size_t errl
 		snprintf(err, errlen, "an instance for %s is already running", c->interface);
 		return false;
 	}
-	if (!link_open(&d->link, c, mono_ns(), err, errlen))
+	if (d->raw ? !rawlink_open(&d->rawlink, c, err, errlen) : !link_open(&d->link, c, mono_ns(), err, errlen))
 		return false;
 	d->link_opened = true;
 	d->ctl_fd = ctl_listen(d->sock_path, err, errlen);
 	if (d->ctl_fd < 0)
 		return false;
 	d->pid_written = write_pid_file(d->pid_path, err, errlen);
-	/* Everything privileged is done: the TUN, sockets and files are open. */
-	return d->pid_written && privdrop(c->user, err, errlen);
+	/* Everything privileged is done: the TUN, sockets and files are open. Raw mode keeps
+	 * CAP_NET_ADMIN alone: the kernel checks it on every NFQUEUE verdict. */
+	return d->pid_written && privdrop(c->user, d->raw, err, errlen);
 }
 
-static void watch(struct daemon *d)
+static void watch_link(struct daemon *d)
 {
 	d->tun_io.data = d;
 	ev_io_init(&d->tun_io, on_tun, d->link.tun_fd, EV_READ);
@@ -251,13 +297,24 @@ static void watch(struct daemon *d)
 		ev_io_init(&pw->io, on_path, d->link.path[i].fd, EV_READ);
 		ev_io_start(d->loop, &pw->io);
 	}
-	d->ctl_io.data = d;
-	ev_io_init(&d->ctl_io, on_ctl, d->ctl_fd, EV_READ);
-	ev_io_start(d->loop, &d->ctl_io);
 	/* The first tick comes at once: its keepalives let the accepting side learn us before any data. */
 	d->tick.data = d;
 	ev_timer_init(&d->tick, on_tick, 0., TICK_SECONDS);
 	ev_timer_start(d->loop, &d->tick);
+}
+
+static void watch(struct daemon *d)
+{
+	if (d->raw) {
+		d->queue_io.data = d;
+		ev_io_init(&d->queue_io, on_queue, nfqueue_fd(&d->rawlink.queue), EV_READ);
+		ev_io_start(d->loop, &d->queue_io);
+	} else {
+		watch_link(d);
+	}
+	d->ctl_io.data = d;
+	ev_io_init(&d->ctl_io, on_ctl, d->ctl_fd, EV_READ);
+	ev_io_start(d->loop, &d->ctl_io);
 	ev_signal_init(&d->sigint, on_signal, SIGINT);
 	ev_signal_init(&d->sigterm, on_signal, SIGTERM);
 	ev_signal_init(&d->sighup, on_reload, SIGHUP);
@@ -279,7 +336,9 @@ static void stop(struct daemon *d)
 	 * After dropping root these unlinks fail; `netagg down` removes the files then. */
 	if (d->pid_written)
 		unlink(d->pid_path);
-	if (d->link_opened)
+	if (d->link_opened && d->raw)
+		rawlink_close(&d->rawlink);
+	else if (d->link_opened)
 		link_close(&d->link);
 }
 
@@ -300,6 +359,7 @@ int daemon_run(const struct conf *c, const char *file, int ready_fd)
 	memset(&d, 0, sizeof(d));
 	d.ctl_fd = -1;
 	d.file = file;
+	d.raw = c->mode == CONF_MODE_RAW;
 	signal(SIGPIPE, SIG_IGN);
 	/* A reload asked for during set-up (a hotplug event at boot) must not kill us before
 	 * the loop's handler exists; it is simply not needed yet. */
@@ -312,7 +372,10 @@ int daemon_run(const struct conf *c, const char *file, int ready_fd)
 	}
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	watch(&d);
-	log_info("%s is up: %u paths, mtu %u", c->interface, c->npaths, d.link.mtu);
+	if (d.raw)
+		log_info("%s is up: raw mode, %u rules, queue %u", c->interface, c->nrules, c->queue);
+	else
+		log_info("%s is up: %u paths, mtu %u", c->interface, c->npaths, d.link.mtu);
 	report_ready(ready_fd, "ok");
 	notify_send("READY=1");
 	ev_run(d.loop, 0);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "seal.h"
+#include "seedcli.h"
 
 static const struct {
 	const char *name;
@@ -24,6 +25,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netagg: cannot initialise libsodium\n");
 		return CLI_ERROR;
 	}
+	/* NetAgg's original options: netagg -A sender -P ... */
+	if (seedcli_is_seed(argc - 1, argv + 1))
+		return cli_seed(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 2, argv + 2);

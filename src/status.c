@@ -34,10 +34,49 @@ double status_tx_share(const struct status *st, unsigned i)
 	return total ? (double)st->path[i].tx_bytes / (double)total : 0.0;
 }
 
+/* The rule an entry of a raw-mode status belongs to: the "rK" of "rK-primary". */
+static size_t rule_prefix(const char *name)
+{
+	const char *dash = strchr(name, '-');
+
+	return dash ? (size_t)(dash - name) : strlen(name);
+}
+
+/* Share of the entry's packets' bytes within its rule (sender: how the rule split them). */
+static double rule_share(const struct status *st, unsigned i)
+{
+	const struct status_path *p = &st->path[i];
+	size_t n = rule_prefix(p->name);
+	uint64_t total = 0;
+
+	for (unsigned j = 0; j < st->npaths; j++)
+		if (rule_prefix(st->path[j].name) == n && strncmp(st->path[j].name, p->name, n) == 0)
+			total += st->path[j].tx_bytes + st->path[j].rx_bytes;
+	return total ? (double)(p->tx_bytes + p->rx_bytes) / (double)total : 0.0;
+}
+
+static void print_raw(FILE *out, const struct status *st)
+{
+	fprintf(out, "instance %s  mode raw  pid %ld  rules' paths %u\n", st->interface, st->pid, st->npaths);
+	fprintf(out, "  %-14s %-9s %-24s %-24s %6s %10s %12s %6s\n", "rule", "role", "primary", "sent to", "weight",
+		"packets", "bytes", "share");
+	for (unsigned i = 0; i < st->npaths; i++) {
+		const struct status_path *p = &st->path[i];
+
+		fprintf(out, "  %-14s %-9s %-24s %-24s %6u %10llu %12llu %5.1f%%\n", p->name, p->state, p->local,
+			p->remote, p->weight, (unsigned long long)(p->tx_packets + p->rx_packets),
+			(unsigned long long)(p->tx_bytes + p->rx_bytes), 100.0 * rule_share(st, i));
+	}
+}
+
 void status_print_text(FILE *out, const struct status *st)
 {
 	bool any_drop = false;
 
+	if (strcmp(st->mode, "raw") == 0) {
+		print_raw(out, st);
+		return;
+	}
 	fprintf(out, "interface %s  mode %s  mtu %u  pid %ld  cipher %s  handshakes %llu\n", st->interface, st->mode,
 		st->mtu, st->pid, st->cipher, (unsigned long long)st->handshakes);
 	fprintf(out, "  %-10s %-8s %-24s %-24s %6s %10s %12s %10s %12s %6s %9s %7s %10s\n", "path", "state",

@@ -8,7 +8,7 @@ bin=${FUZZ_BIN:-$(dirname "$NETAGG")/tests/fuzz}
 passed=0 failed=0
 # Leaks inside libconfig itself are not ours to fix (see lsan.supp); ours still fail.
 export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-for target in frame conf ctlproto; do
+for target in frame conf ctlproto rewrite; do
 	if "$bin/replay_$target" "$here/corpus/$target"; then
 		passed=$((passed + 1))
 	else

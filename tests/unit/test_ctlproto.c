@@ -46,8 +46,64 @@ static void sample(struct status *st)
 		p->rx_packets = 20 + i;
 		p->rx_bytes = 2000 + i;
 		p->tx_errors = i;
+		/* Path 0 has been measured, path 1 not yet (no rtt keys on the wire). */
+		p->have_rtt = i == 0;
+		p->rtt_ns = i ? 0 : 21042000;
+		p->rttvar_ns = i ? 0 : 512000;
+		p->min_rtt_ns = i ? 0 : 20311000;
+		p->loss_ppm = i ? 1000000 : 1234;
+		p->lost = 77 + i;
+		p->rate_bps = i ? 0 : 7312000;
 	}
 }
+
+START_TEST(rule_requests_round_trip)
+{
+	struct conf_rule r = { .role = CONF_ROLE_SENDER, .weight_primary = 7500, .weight_secondary = 2500 };
+	struct ctl_command cmd;
+	char buf[CTLPROTO_REQUEST_MAX], why[64];
+	size_t n;
+
+	ck_assert(addr_parse("198.18.1.2:1234", 1, &r.primary, why, sizeof(why)));
+	ck_assert(addr_parse("[2001:2::2]:1234", 1, &r.secondary, why, sizeof(why)));
+	n = ctlproto_format_rule_add(&r, buf, sizeof(buf));
+	ck_assert_uint_gt(n, 0);
+	/* Families differ: refused. */
+	ck_assert_int_eq(ctlproto_parse_command(buf, n, &cmd), CTL_BAD);
+	ck_assert(addr_parse("198.18.2.2:4321", 1, &r.secondary, why, sizeof(why)));
+	n = ctlproto_format_rule_add(&r, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "rule_add=sender 198.18.1.2:1234 198.18.2.2:4321 7500:2500\n\n");
+	ck_assert_int_eq(ctlproto_parse_command(buf, n, &cmd), CTL_RULE_ADD);
+	ck_assert_int_eq(cmd.rule.role, CONF_ROLE_SENDER);
+	ck_assert(addr_equal(&cmd.rule.primary, &r.primary));
+	ck_assert(addr_equal(&cmd.rule.secondary, &r.secondary));
+	ck_assert_uint_eq(cmd.rule.weight_primary, 7500);
+	ck_assert_uint_eq(cmd.rule.weight_secondary, 2500);
+	n = ctlproto_format_rule_flush(CONF_ROLE_RECEIVER, buf, sizeof(buf));
+	ck_assert_int_eq(ctlproto_parse_command(buf, n, &cmd), CTL_RULE_FLUSH);
+	ck_assert_int_eq(cmd.role, CONF_ROLE_RECEIVER);
+}
+END_TEST
+
+START_TEST(bad_rule_requests)
+{
+	static const char *const bad[] = {
+		"rule_add=sender 198.18.1.2:1 198.18.2.2:1\n\n",          /* no ratio */
+		"rule_add=sender 198.18.1.2:1 198.18.2.2:1 1:1 x\n\n",    /* a word too many */
+		"rule_add=both 198.18.1.2:1 198.18.2.2:1 1:1\n\n",        /* role */
+		"rule_add=sender 198.18.1.2 198.18.2.2:1 1:1\n\n",        /* no port */
+		"rule_add=sender 198.18.1.2:1 198.18.1.2:1 1:1\n\n",      /* same endpoint */
+		"rule_add=sender 198.18.1.2:1 198.18.2.2:1 0:0\n\n",      /* ratio */
+		"rule_add=sender 198.18.1.2:1 198.18.2.2:70000 1:1\n\n",  /* port */
+		"rule_flush=everyone\n\n",
+		"rule_flush=sender\nget=1\n\n",                            /* two lines */
+	};
+	struct ctl_command cmd;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(ctlproto_parse_command(bad[i], strlen(bad[i]), &cmd) == CTL_BAD, "%s", bad[i]);
+}
+END_TEST
 
 START_TEST(status_round_trip)
 {
@@ -122,6 +178,8 @@ int main(void)
 
 	tcase_add_test(tc, requests);
 	tcase_add_test(tc, status_round_trip);
+	tcase_add_test(tc, rule_requests_round_trip);
+	tcase_add_test(tc, bad_rule_requests);
 	tcase_add_test(tc, small_buffer_is_refused);
 	tcase_add_test(tc, malformed_replies);
 	tcase_add_test(tc, json_escapes);

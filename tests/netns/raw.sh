@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Raw mode with NetAgg's own command line: the receiver has a primary and a secondary
+# address on two interfaces, the sender two paths. Exactly the two -A commands; a stock
+# TCP client sends 50 MB to a server listening only on the primary addr:port; a quarter
+# of the data packets take the secondary path. -F falls back to the primary path; bad
+# arguments change nothing (exit 2); after down, and after kill -9 plus down, the
+# host's sysctls, rules, routes and filter rules are exactly as before.
+. "$(dirname "$0")/../lib/netns.sh"
+need_root
+need_netagg
+need_cmd socat iptables-save
+
+topo_create 2 v4
+P=$(path_addr B 1):5001 # primary: the example's 10.0.0.11:1234
+S=$(path_addr B 2):5001 # secondary: 10.0.0.12:1234
+PORT=5001
+
+# rules_only : iptables-save without comments, chain policies and tables left empty (the
+# nft backend creates a table on first use and keeps it; an empty one filters nothing).
+rules_only() {
+	grep -v -e '^#' -e '^:' | awk '/^\*/ { t = $0; next } /^COMMIT/ { if (t == "") print; t = ""; next }
+		{ if (t != "") { print t; t = "" } print }'
+}
+# snap SIDE : the host state netagg may change (net.* sysctls without the kernel's counters
+# and per-boot values, policy rules, every routing table, filter rules without counters).
+snap() {
+	ns "$1" sysctl -a 2>/dev/null | grep '^net\.' |
+		grep -v -e 'nf_conntrack_count' -e '\.stable_secret' -e 'netfilter.nf_log' -e 'base_reachable_time'
+	ns "$1" ip rule show
+	ns "$1" ip -6 rule show
+	ns "$1" ip route show table all
+	ns "$1" ip -6 route show table all
+	ns "$1" iptables-save | rules_only
+	ns "$1" ip6tables-save | rules_only
+}
+# same NAME SIDE FILE : SIDE's state equals the one saved in FILE.
+same() {
+	if diff -u "$3" <(snap "$2") >"$NA_TMP/diff"; then pass "$1"; else fail "$1"; cat "$NA_TMP/diff"; fi
+}
+# seed SIDE ARGS... : NetAgg's command line in SIDE (no subcommand).
+seed() { na "$@"; }
+# daemon_pid SIDE : the raw-mode instance's pid.
+daemon_pid() { cat "$(na_rundir "$1")/netagg.pid" 2>/dev/null; }
+
+snap A >"$NA_TMP/A.before"
+snap B >"$NA_TMP/B.before"
+
+check "-A receiver exits 0" seed B -A receiver -P "$P" -S "$S"
+check "-A sender exits 0" seed A -A sender -P "$P" -S "$S" -R 7500:2500
+track_pid "$(daemon_pid A)"
+track_pid "$(daemon_pid B)"
+check "the sender's daemon keeps only CAP_NET_ADMIN" \
+	grep -q '^CapEff:[[:space:]]*0000000000001000$' "/proc/$(daemon_pid A)/status"
+check "and runs as nobody" test "$(stat -c %U "/proc/$(daemon_pid A)")" = nobody
+
+# transfer SIDE_FILE : 50 MB (or $2 bytes) from A to a server bound to the primary only.
+transfer() {
+	local bytes=$1 rx
+	head -c "$bytes" /dev/urandom >"$NA_TMP/f"
+	rm -f "$NA_TMP/f.rx"
+	bg_start B timeout 120 socat -u "TCP4-LISTEN:$PORT,reuseaddr,bind=${P%:*}" "CREATE:$NA_TMP/f.rx"
+	rx=$BG_PID
+	wait_listen B "$PORT" || return 1
+	nsA timeout 120 socat -u "OPEN:$NA_TMP/f" "TCP4:$P" || return 1
+	wait "$rx"
+}
+counters() {
+	echo "$(link_stat B path1 rx_packets) $(link_stat B path1 rx_bytes) $(link_stat B path2 rx_packets) $(link_stat B path2 rx_bytes)"
+}
+
+read -r p1 b1 p2 b2 < <(counters)
+check "50 MB reach a server listening only on the primary" transfer 50000000
+check "SHA-256 matches" test "$(sha "$NA_TMP/f")" = "$(sha "$NA_TMP/f.rx")"
+read -r q1 c1 q2 c2 < <(counters)
+share_pkts=$(pct $((q2 - p2)) $((q1 - p1)))
+share_bytes=$(pct $((c2 - b2)) $((c1 - b1)))
+log "secondary interface: $((q2 - p2)) of $((q1 - p1 + q2 - p2)) packets ($share_pkts %), $share_bytes % of bytes"
+check "the secondary carries 25 % +- 2 of the data packets" within "$share_pkts" 25 2
+na A status netagg
+na B status netagg
+
+# Bad arguments: exit 2, nothing applied.
+snap A >"$NA_TMP/A.rules"
+for bad in "-A sender -P ${P%:*} -S $S" "-A sender -P $P -S 198.18.2.x:5001" "-A sender -P $P -S $S -R 0:0" \
+	"-A sender -P $P -S ${S%:*}:70000" "-A sender -P $P" "-A both -P $P -S $S" "-F sender -P $P"; do
+	# shellcheck disable=SC2086
+	seed A $bad 2>"$NA_TMP/err"
+	rc=$?
+	check "'netagg $bad' exits 2 ($(head -1 "$NA_TMP/err"))" test "$rc" = 2
+done
+seed A -A sender -P "$P" -S "$S" 2>"$NA_TMP/err"
+rc=$?
+check "a duplicate rule is refused, exit 1 ($(head -1 "$NA_TMP/err"))" test "$rc" = 1
+same "refused commands changed nothing" A "$NA_TMP/A.rules"
+
+# -F: back to the primary path only.
+check "-F sender exits 0" seed A -F sender
+read -r p1 b1 p2 b2 < <(counters)
+check "5 MB after -F" transfer 5000000
+read -r q1 c1 q2 c2 < <(counters)
+log "after -F: secondary interface received $((c2 - b2)) bytes of $((c1 - b1 + c2 - b2))"
+check "after -F the secondary carries no data" test $((c2 - b2)) -lt 50000
+check "-F receiver exits 0" seed B -F receiver
+
+check "down (A)" na A down netagg
+check "down (B)" na B down netagg
+same "after down, A's host state is as before" A "$NA_TMP/A.before"
+same "after down, B's host state is as before" B "$NA_TMP/B.before"
+
+# SIGKILL, then down.
+seed B -A receiver -P "$P" -S "$S" >/dev/null
+seed A -A sender -P "$P" -S "$S" -R 7500:2500 >/dev/null
+for side in A B; do
+	pid=$(daemon_pid "$side")
+	track_pid "$pid"
+	kill -KILL "$pid"
+done
+sleep 0.2
+check "down after kill -9 (A)" na A down netagg
+check "down after kill -9 (B)" na B down netagg
+same "after kill -9 and down, A's host state is as before" A "$NA_TMP/A.before"
+same "after kill -9 and down, B's host state is as before" B "$NA_TMP/B.before"
+finish
