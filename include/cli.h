@@ -29,6 +29,9 @@ int cli_setup_dry_run(const struct conf *c);        /* prints the plan; returns 
 bool cli_setup_up(const struct conf *c);            /* the link's and configured rules' changes; rolls back on failure */
 bool cli_setup_rule(const struct conf *c, const struct conf_rule *r); /* one raw-mode rule's, group = its role */
 bool cli_setup_down(const char *iface, const char *group);           /* undoes group (NULL: all) */
+/* Before starting an instance that is not running: undoes what a crashed one left in its journal,
+ * so a respawned daemon finds the host as it was instead of failing on its own routes. */
+bool cli_setup_stale(const char *iface);
 
 /* Prints "netagg: <msg>" and "usage: ..." for cmd to stderr; returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *msg);

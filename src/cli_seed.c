@@ -108,10 +108,10 @@ static int precheck(const char *sock, const struct conf_rule *r)
 static int append(const char *sock, const struct conf *c, const struct conf_rule *r)
 {
 	char req[CTLPROTO_REQUEST_MAX];
-	int err, rc;
+	int err, rc = CLI_OK;
 
-	if (!ctl_alive(sock) && (rc = cli_start_daemon(c, NULL, 0)) != CLI_OK)
-		return rc;
+	if (!ctl_alive(sock) && (!cli_setup_stale(SEED_INSTANCE) || (rc = cli_start_daemon(c, NULL, 0)) != CLI_OK))
+		return rc == CLI_OK ? CLI_ERROR : rc;
 	err = precheck(sock, r);
 	/* Host changes first: until the daemon holds the rule, it lets the queued packets pass unchanged. */
 	if (err == 0 && !cli_setup_rule(c, r))

@@ -53,6 +53,17 @@ int cli_setup_dry_run(const struct conf *c)
 	return CLI_OK;
 }
 
+bool cli_setup_stale(const char *iface)
+{
+	char journal[4096];
+
+	journal_path(iface, journal, sizeof(journal));
+	if (setup_pending(journal, NULL) <= 0)
+		return true;
+	fprintf(stderr, "netagg: %s: undoing host changes a previous instance left behind\n", iface);
+	return cli_setup_down(iface, NULL);
+}
+
 /* Applies the link's changes, then each configured rule's under its role's group. */
 bool cli_setup_up(const struct conf *c)
 {
@@ -62,9 +73,11 @@ bool cli_setup_up(const struct conf *c)
 	size_t n = 0;
 	bool ok;
 
+	journal_path(c->interface, journal, sizeof(journal));
+	if (!cli_setup_stale(c->interface))
+		return false;
 	if (!c->host_setup)
 		return true;
-	journal_path(c->interface, journal, sizeof(journal));
 	ok = hostfacts_gather(c, &f, err, sizeof(err)) && hostplan_link(c, &f, plan, HOSTCHANGE_PLAN_MAX, &n, err, sizeof(err)) &&
 	     setup_apply(journal, GROUP_LINK, plan, n, err, sizeof(err));
 	for (unsigned i = 0; ok && i < c->nrules; i++) {

@@ -21,8 +21,10 @@ static bool fail(char *err, size_t errlen, const char *user, const char *what)
 /* Leaves only CAP_NET_ADMIN in the bounding set, so nothing else can ever come back. */
 static bool bound_to_net_admin(void)
 {
+	/* Only those still there: a service manager may have bounded us already (and dropping needs CAP_SETPCAP). */
 	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if (cap != CAP_NET_ADMIN && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+		if (cap != CAP_NET_ADMIN && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			return false;
 	return prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0;
 }

@@ -111,14 +111,38 @@ same "after down, B's host state is as before" B "$NA_TMP/B.before"
 # SIGKILL, then down.
 seed B -A receiver -P "$P" -S "$S" >/dev/null
 seed A -A sender -P "$P" -S "$S" -R 7500:2500 >/dev/null
+cp "$(na_rundir A)/netagg.journal" "$NA_TMP/A.journal"
 for side in A B; do
 	pid=$(daemon_pid "$side")
 	track_pid "$pid"
 	kill -KILL "$pid"
 done
 sleep 0.2
+# A restart over a crashed instance's leftovers: they are undone first, then applied anew.
+check "-A again after kill -9 starts afresh" seed A -A sender -P "$P" -S "$S" -R 7500:2500
+track_pid "$(daemon_pid A)"
+check "with one copy of each change" test "$(grep -c . "$(na_rundir A)/netagg.journal")" = \
+	"$(grep -c . "$NA_TMP/A.journal")"
+kill -KILL "$(daemon_pid A)"
+sleep 0.2
 check "down after kill -9 (A)" na A down netagg
 check "down after kill -9 (B)" na B down netagg
 same "after kill -9 and down, A's host state is as before" A "$NA_TMP/A.before"
 same "after kill -9 and down, B's host state is as before" B "$NA_TMP/B.before"
+
+# The udp mode's host set-up: two paths on two devices get a routing table each, chosen by
+# source address; --dry-run shows it and changes nothing; down restores everything.
+write_configs v4 1 1
+na A up --dry-run "$(na_conf A)" >"$NA_TMP/plan"
+log "up --dry-run (A): $(tr '\n' ';' <"$NA_TMP/plan")"
+check "--dry-run plans a rule per path" test "$(grep -c '^rule from 198.18.[12].1/32 table' "$NA_TMP/plan")" = 2
+check "--dry-run plans rp_filter" grep -q '^sysctl net.ipv4.conf.all.rp_filter=2' "$NA_TMP/plan"
+same "--dry-run changed nothing" A "$NA_TMP/A.before"
+na_up B && na_up A
+check "a policy rule for path 1's source" grep -q 'from 198.18.1.1 lookup' <(nsA ip rule)
+check "the tunnel works over it" wait_ping A "$TUN_V4_B"
+check "down (udp A)" na_down A
+check "down (udp B)" na_down B
+same "after down, A's host state is as before (udp)" A "$NA_TMP/A.before"
+same "after down, B's host state is as before (udp)" B "$NA_TMP/B.before"
 finish

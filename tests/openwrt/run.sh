@@ -368,7 +368,7 @@ makefile_checks() {
 		/etc/config/netagg /etc/hotplug.d/iface/95-netagg; do
 		grep -q "\$(1)$dest\$" "$mk" && ok || bad "Makefile: nothing installs $dest"
 	done
-	grep -q '^  DEPENDS:=+libev +libconfig +libsodium +libmnl +kmod-tun$' "$mk" && ok ||
+	grep -q '^  DEPENDS:=+libev +libconfig +libsodium +libmnl +libnetfilter-queue +kmod-tun$' "$mk" && ok ||
 		bad "Makefile: DEPENDS"
 	sed -n '/^define Package\/netagg\/conffiles/,/^endef/p' "$mk" | grep -qx /etc/config/netagg && ok ||
 		bad "Makefile: /etc/config/netagg is not a conffile"
