@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Control protocol: request framing, reply round trips, malformed replies. */
+#include <stdio.h>
 #include <string.h>
 
 #include "ctlproto.h"
@@ -133,6 +134,18 @@ START_TEST(small_buffer_is_refused)
 }
 END_TEST
 
+/* A reply with n entries "path=K" and errno=0. */
+static const char *many_paths(unsigned n)
+{
+	static char buf[CTLPROTO_REPLY_MAX];
+	size_t used = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "path=%u\n", i + 1);
+	snprintf(buf + used, sizeof(buf) - used, "errno=0\n");
+	return buf;
+}
+
 START_TEST(malformed_replies)
 {
 	struct status st;
@@ -145,9 +158,9 @@ START_TEST(malformed_replies)
 	ck_assert(!ctlproto_parse_reply("mtu=x\nerrno=0\n", &st, &err));      /* not a number */
 	ck_assert(!ctlproto_parse_reply("path=p\nweight=99999999999\nerrno=0\n", &st, &err));
 	ck_assert(!ctlproto_parse_reply("interface=0123456789abcdefg\nerrno=0\n", &st, &err));
-	ck_assert(!ctlproto_parse_reply("path=1\npath=2\npath=3\npath=4\npath=5\npath=6\npath=7\npath=8\n"
-					"path=9\nerrno=0\n",
-					&st, &err));
+	ck_assert(!ctlproto_parse_reply(many_paths(STATUS_MAX_PATHS + 1), &st, &err));
+	ck_assert(ctlproto_parse_reply(many_paths(STATUS_MAX_PATHS), &st, &err));
+	ck_assert_uint_eq(st.npaths, STATUS_MAX_PATHS);
 	/* Keys from a newer daemon are skipped. */
 	ck_assert(ctlproto_parse_reply("future=1\ndrop_future=2\npath=p\nrtt_us=5\nerrno=0\n", &st, &err));
 	ck_assert_uint_eq(st.npaths, 1);
