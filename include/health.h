@@ -31,6 +31,7 @@ struct health {
 	enum path_state state;
 	uint64_t last_rx;
 	uint64_t down_after;
+	uint64_t busy_down_after; /* silence that takes down a path while we send data on it */
 	uint64_t hold_base, hold;
 	uint64_t heard_since; /* while down: start of the current run of frames without a gap */
 	uint64_t up_since;    /* when the path last came back from down; 0 never */
@@ -44,8 +45,13 @@ void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_
 /* A valid frame arrived from the peer. Returns true when the state changed. */
 bool health_on_rx(struct health *h, uint64_t now);
 
-/* Time passes. Returns true when the state changed (to down). */
-bool health_tick(struct health *h, uint64_t now);
+/*
+ * Time passes. Returns true when the state changed (to down). busy_since is 0 while
+ * this end sends no data on the path; otherwise silence is measured from the later of
+ * the last frame and busy_since, against busy_down_after: a path carrying data is
+ * probed more often by the peer, so its failure shows sooner.
+ */
+bool health_tick(struct health *h, uint64_t now, uint64_t busy_since);
 
 /*
  * The peer reported at `now` that it last heard us on this path `heard_ago` ns

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "flow.h"
 #include "handshake.h"
 #include "health.h"
 #include "path.h"
@@ -17,6 +18,12 @@
 #include "status.h"
 
 #define LINK_TUN_BATCH 64 /* inner packets read from the TUN per wake-up */
+/* A path that carries data is probed LINK_BUSY_PROBE_DIVISOR times as often by the peer
+ * (every 25 ms by default), and found down after down_after / LINK_BUSY_DOWN_DIVISOR of
+ * silence (150 ms: six probes missed, room for a loaded host's scheduling jitter). */
+#define LINK_BUSY_PROBE_DIVISOR 4
+#define LINK_BUSY_DOWN_DIVISOR 2
+#define LINK_PROBE_SLACK_NS 5000000ull /* a probe due this soon goes with the current tick */
 
 /* Key exchange state: who starts handshakes, the one in flight, the sessions. */
 struct keying {
@@ -47,8 +54,12 @@ struct link {
 	struct keying keying;
 	struct health health[WIRE_MAX_PATHS];
 	struct probe probe[WIRE_MAX_PATHS];
-	uint64_t next_probe; /* ns, monotonic: when keepalives are next due on every path */
+	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
+	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
+	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
+	uint64_t data_tx_since[WIRE_MAX_PATHS]; /* start of the current run of data sent on it */
 	uint64_t seq;            /* next global sequence number */
+	uint16_t flow_seq[FLOW_BUCKETS]; /* next sequence number per flow bucket of the data sent */
 	uint64_t drop[DROP_REASON_COUNT];
 	size_t slot;     /* bytes per frame buffer */
 	uint8_t *tx_buf; /* LINK_TUN_BATCH frame buffers */
@@ -106,6 +117,8 @@ void keying_auth_failed(struct link *l, const struct path *p, const struct endpo
 /* Shared by datapath.c and keying.c: header filling and sending single frames. */
 void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len, uint64_t now,
 		      uint8_t *frame);
+void link_fill_data_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len,
+			   uint16_t flow_seq, uint64_t now, uint8_t *frame);
 /* Seals and sends a keepalive on p under the current session (nothing when there is none). */
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now);
 /* Tells the scheduler which paths to use: the up ones, and backup paths only while no other is up. */

@@ -31,6 +31,8 @@ struct probe {
 	uint64_t srtt, rttvar, min_rtt; /* ns; RFC 6298 smoothing */
 	int64_t lost_acc, sent_acc;     /* decayed sums (x256): loss = lost/sent */
 	uint64_t rate_bps;              /* bits per second the peer receives on the path, smoothed */
+	bool have_rate_mark;
+	uint32_t rate_mark_stamp_us, rate_mark_bytes; /* the report the next rate sample is measured from */
 	uint64_t lost_total;            /* frames the peer never heard, as far as reports tell */
 };
 

@@ -44,6 +44,7 @@ struct status_path {
 	uint32_t loss_ppm;   /* of the frames sent on the path, recently */
 	uint64_t lost;       /* frames the peer reported missing since start */
 	uint64_t rate_bps;   /* the rate the peer receives this path's frames at */
+	uint64_t failures;   /* times the path went down since start */
 };
 
 struct status {

@@ -34,7 +34,7 @@ struct wire_header {
 	uint8_t path_id;
 	uint8_t key_id;
 	uint16_t length;       /* payload bytes after the header */
-	uint16_t flags;        /* sent as 0, ignored on receipt */
+	uint16_t flow_seq;     /* data: sequence number in its flow bucket (flow.h), for reordering; else 0 */
 	uint32_t path_seq;     /* per path, counts frames sent on that path */
 	uint32_t timestamp_us; /* sender's monotonic clock, microseconds mod 2^32 */
 	uint64_t seq;          /* global, counts frames sent on all paths */

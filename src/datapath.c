@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flow.h"
 #include "link.h"
 #include "log.h"
 
@@ -16,6 +17,12 @@ static uint32_t stamp(uint64_t now)
 void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len, uint64_t now,
 		      uint8_t *frame)
 {
+	link_fill_data_header(l, p, type, key_id, len, 0, now, frame);
+}
+
+void link_fill_data_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len,
+			   uint16_t flow_seq, uint64_t now, uint8_t *frame)
+{
 	struct wire_header h = {
 		.version = WIRE_VERSION,
 		.type = type,
@@ -23,6 +30,7 @@ void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_
 		.key_id = key_id,
 		.length = (uint16_t)len,
 		.path_seq = p->tx_seq++,
+		.flow_seq = flow_seq,
 		.timestamp_us = stamp(now),
 		.seq = l->seq++, /* also the AEAD nonce: never repeats in the daemon's life */
 	};
@@ -32,11 +40,11 @@ void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_
 
 /* Seals frame[header | len bytes] under s in place; returns the datagram length. */
 static size_t seal_frame(struct link *l, struct session *s, struct path *p, uint8_t type, size_t len,
-			 uint64_t now, uint8_t *frame)
+			 uint16_t flow_seq, uint64_t now, uint8_t *frame)
 {
 	uint64_t nonce = l->seq;
 
-	link_fill_header(l, p, type, session_key_id(s), len, now, frame);
+	link_fill_data_header(l, p, type, session_key_id(s), len, flow_seq, now, frame);
 	s->tx_frames++;
 	return seal_close(&s->tx, nonce, frame, WIRE_HEADER_LEN, len);
 }
@@ -52,8 +60,17 @@ void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
 		return;
 	probe_report(&l->probe[p->index], now, &report);
 	wire_probe_encode(&report, frame + WIRE_HEADER_LEN);
-	path_queue(p, frame, seal_frame(l, s, p, WIRE_KEEPALIVE, WIRE_PROBE_LEN, now, frame));
+	path_queue(p, frame, seal_frame(l, s, p, WIRE_KEEPALIVE, WIRE_PROBE_LEN, 0, now, frame));
 	path_flush(p);
+}
+
+static void note_data_sent(struct link *l, unsigned i, uint64_t now)
+{
+	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
+
+	if (!l->data_tx_at[i] || now - l->data_tx_at[i] > probe)
+		l->data_tx_since[i] = now; /* a new run of data */
+	l->data_tx_at[i] = now;
 }
 
 /* Reads one inner packet into frame's payload; returns its length, 0 when the TUN is drained. */
@@ -105,8 +122,13 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 		if (len == 0)
 			break;
 		p = route(l, len, &s);
-		if (p)
-			path_queue(p, frame, seal_frame(l, s, p, WIRE_DATA, len, now, frame));
+		if (p) {
+			/* Numbered per flow bucket, so the receiver can restore each flow's order. */
+			uint16_t fseq = l->flow_seq[flow_bucket(frame + WIRE_HEADER_LEN, len)]++;
+
+			note_data_sent(l, p->index, now);
+			path_queue(p, frame, seal_frame(l, s, p, WIRE_DATA, len, fseq, now, frame));
+		}
 	}
 	for (unsigned p = 0; p < l->conf.npaths; p++)
 		if (l->path[p].queued)
@@ -230,8 +252,10 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	probe_on_frame(&l->probe[p->index], h.path_seq, h.timestamp_us, (uint32_t)len, now);
 	p->stats.rx_packets++;
 	p->stats.rx_bytes += len;
-	if (h.type == WIRE_DATA)
+	if (h.type == WIRE_DATA) {
+		l->data_rx_at[p->index] = now;
 		deliver(l, buf + WIRE_HEADER_LEN, h.length);
+	}
 	else if (h.type == WIRE_KEEPALIVE)
 		take_report(l, p, buf + WIRE_HEADER_LEN, h.timestamp_us, now);
 }
@@ -245,24 +269,54 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 		receive_one(l, p, l->rx.buf + k * l->rx.slot, path_rx_len(&l->rx, k), &l->rx.from[k], now);
 }
 
+/*
+ * While this end sends data on path i, the time from which its silence counts against
+ * the shorter busy limit: the run's start plus a grace for the peer to notice the data
+ * and probe faster (a round trip and two probe intervals). 0 while no data is sent.
+ */
+static uint64_t busy_since(const struct link *l, unsigned i, uint64_t now, uint64_t probe)
+{
+	uint64_t grace = (l->probe[i].have_rtt ? l->probe[i].srtt : probe) + 2 * probe / LINK_BUSY_PROBE_DIVISOR;
+
+	if (!l->data_tx_at[i] || now - l->data_tx_at[i] > probe)
+		return 0;
+	return l->data_tx_since[i] + grace;
+}
+
+/* Keepalives every probe interval, LINK_BUSY_PROBE_DIVISOR times as often on a path the peer sends data on. */
+static void probe_path(struct link *l, unsigned i, uint64_t now, uint64_t probe)
+{
+	bool busy = l->data_rx_at[i] && now - l->data_rx_at[i] <= probe;
+	uint64_t interval = busy ? probe / LINK_BUSY_PROBE_DIVISOR : probe;
+
+	if (l->next_probe[i] > now + interval)
+		l->next_probe[i] = now + interval; /* just became busy: do not wait out the slow interval */
+	if (now + LINK_PROBE_SLACK_NS < l->next_probe[i])
+		return;
+	/* The slack keeps a tick that comes a little early from pushing the probe a whole tick later. */
+	l->next_probe[i] = now + interval;
+	/* Down paths keep sending keepalives: that is how the peer learns they healed. */
+	link_send_keepalive(l, &l->path[i], now);
+}
+
 void link_tick(struct link *l, uint64_t now)
 {
-	bool probe_due = now >= l->next_probe;
+	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
 
 	keying_tick(l, now);
-	if (probe_due)
-		l->next_probe = now + (uint64_t)l->conf.probe_interval * 1000000ull;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		struct path *p = &l->path[i];
+		uint64_t busy = busy_since(l, i, now, probe);
 
-		if (health_tick(&l->health[i], now)) {
+		if (health_tick(&l->health[i], now, busy)) {
 			link_schedule(l);
-			log_warnx("path %s: down, nothing heard for %u ms (failure %llu; back after %llu ms heard)",
-				  p->conf->name, l->conf.down_after, (unsigned long long)l->health[i].flaps,
+			log_warnx("path %s: down, nothing heard for %llu ms%s (failure %llu; back after %llu ms heard)",
+				  p->conf->name,
+				  (unsigned long long)((busy ? l->health[i].busy_down_after : l->health[i].down_after) /
+						       1000000),
+				  busy ? " while sending data" : "", (unsigned long long)l->health[i].flaps,
 				  (unsigned long long)(l->health[i].hold / 1000000));
 		}
-		/* Down paths keep sending keepalives: that is how the peer learns they healed. */
-		if (probe_due)
-			link_send_keepalive(l, p, now);
+		probe_path(l, i, now, probe);
 	}
 }

@@ -8,6 +8,7 @@ void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_
 		.state = peer_known ? PATH_UP : PATH_WAITING,
 		.last_rx = now,
 		.down_after = down_after,
+		.busy_down_after = down_after,
 		.hold_base = hold_base,
 		.hold = hold_base,
 	};
@@ -62,9 +63,12 @@ static bool go_down(struct health *h, uint64_t now)
 	return true;
 }
 
-bool health_tick(struct health *h, uint64_t now)
+bool health_tick(struct health *h, uint64_t now, uint64_t busy_since)
 {
-	if (!health_usable(h) || now < h->last_rx || now - h->last_rx <= h->down_after)
+	uint64_t from = busy_since > h->last_rx ? busy_since : h->last_rx;
+	uint64_t limit = busy_since ? h->busy_down_after : h->down_after;
+
+	if (!health_usable(h) || now < from || now - from <= limit)
 		return false;
 	return go_down(h, now);
 }

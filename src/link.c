@@ -115,10 +115,11 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		/* A returning path must be heard for half a down_after before it is trusted again. */
 		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, down_after / 2, now);
+		l->health[i].busy_down_after = down_after / LINK_BUSY_DOWN_DIVISOR;
+		l->next_probe[i] = now;
 		probe_init(&l->probe[i]);
 	}
 	link_schedule(l);
-	l->next_probe = now;
 	return true;
 }
 
@@ -168,6 +169,7 @@ void link_apply(struct link *l, const struct conf *c)
 		l->path[i].conf = &l->conf.path[i];
 		l->health[i].down_after = (uint64_t)c->down_after * 1000000ull;
 		l->health[i].hold_base = l->health[i].down_after / 2;
+		l->health[i].busy_down_after = l->health[i].down_after / LINK_BUSY_DOWN_DIVISOR;
 	}
 	link_schedule(l);
 	keying_set_ciphers(l);
@@ -203,6 +205,11 @@ static void snapshot_probe(const struct probe *pr, struct status_path *sp)
 	sp->rate_bps = pr->rate_bps;
 }
 
+static void snapshot_health(const struct health *h, struct status_path *sp)
+{
+	sp->failures = h->flaps;
+}
+
 void link_snapshot(const struct link *l, struct status *st)
 {
 	const struct session *tx;
@@ -233,5 +240,6 @@ void link_snapshot(const struct link *l, struct status *st)
 		sp->rx_bytes = p->stats.rx_bytes;
 		sp->tx_errors = p->stats.tx_errors;
 		snapshot_probe(&l->probe[i], sp);
+		snapshot_health(&l->health[i], sp);
 	}
 }

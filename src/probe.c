@@ -7,6 +7,7 @@
 #define RTT_MAX_NS (10ull * 1000000000ull) /* a longer echo is a stale or bogus one */
 #define DECAY_SHIFT 3                       /* loss sums keep 7/8 per report: ~8 reports of memory */
 #define RATE_GAP_MAX_US (5u * 1000000u)     /* reports further apart than this tell no current rate */
+#define RATE_GAP_MIN_US 100000u             /* samples span at least this: busy paths report every 25 ms */
 
 void probe_init(struct probe *pr)
 {
@@ -97,14 +98,19 @@ static void loss_sample(struct probe *pr, const struct wire_probe *rep)
 
 static void rate_sample(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us)
 {
-	uint32_t gap = stamp_us - pr->last_stamp_us;
-	uint64_t bytes = (uint32_t)(rep->rx_bytes - pr->last.rx_bytes);
+	uint32_t gap = stamp_us - pr->rate_mark_stamp_us;
+	uint64_t bytes = (uint32_t)(rep->rx_bytes - pr->rate_mark_bytes);
 	uint64_t bps;
 
-	if (gap == 0 || gap > RATE_GAP_MAX_US || diff32(stamp_us, pr->last_stamp_us) < 0)
+	if (pr->have_rate_mark && gap < RATE_GAP_MIN_US)
 		return;
-	bps = bytes * 8 * 1000000 / gap;
-	pr->rate_bps = pr->rate_bps ? pr->rate_bps - pr->rate_bps / 4 + bps / 4 : bps;
+	if (pr->have_rate_mark && gap <= RATE_GAP_MAX_US) {
+		bps = bytes * 8 * 1000000 / gap;
+		pr->rate_bps = pr->rate_bps ? pr->rate_bps - pr->rate_bps / 4 + bps / 4 : bps;
+	}
+	pr->have_rate_mark = true;
+	pr->rate_mark_stamp_us = stamp_us;
+	pr->rate_mark_bytes = rep->rx_bytes;
 }
 
 void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us, uint32_t now_stamp_us)
@@ -112,10 +118,9 @@ void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t st
 	echo_sample(pr, rep, now_stamp_us);
 	if (pr->have_report && diff32(stamp_us, pr->last_stamp_us) <= 0)
 		return; /* reordered behind a newer report: its counters are stale */
-	if (pr->have_report) {
+	if (pr->have_report)
 		loss_sample(pr, rep);
-		rate_sample(pr, rep, stamp_us);
-	}
+	rate_sample(pr, rep, stamp_us);
 	pr->last = *rep;
 	pr->last_stamp_us = stamp_us;
 	pr->have_report = true;

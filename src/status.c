@@ -145,8 +145,8 @@ static void json_path(FILE *out, const struct status *st, unsigned i)
 			(double)p->rttvar_ns / 1e6, (double)p->min_rtt_ns / 1e6);
 	else
 		fprintf(out, "\"rtt_ms\":null,\"rttvar_ms\":null,\"min_rtt_ms\":null,");
-	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu}", p->loss_ppm / 1e6,
-		(unsigned long long)p->lost, (unsigned long long)p->rate_bps);
+	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu,\"failures\":%llu}", p->loss_ppm / 1e6,
+		(unsigned long long)p->lost, (unsigned long long)p->rate_bps, (unsigned long long)p->failures);
 }
 
 void status_print_json(FILE *out, const struct status *st)
@@ -249,6 +249,12 @@ static void prom_path_gauges(FILE *out, const struct status *sts, unsigned n)
 		for (unsigned i = 0; i < sts[k].npaths; i++) {
 			prom_path_label(out, "netagg_path_receive_rate_bits_per_second", &sts[k], i);
 			fprintf(out, "%llu\n", (unsigned long long)sts[k].path[i].rate_bps);
+		}
+	prom_family(out, "netagg_path_failures_total", "counter", "Times the path went down.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			prom_path_label(out, "netagg_path_failures_total", &sts[k], i);
+			fprintf(out, "%llu\n", (unsigned long long)sts[k].path[i].failures);
 		}
 	prom_family(out, "netagg_path_lost_frames_total", "counter", "Frames the peer reported missing.");
 	for (unsigned k = 0; k < n; k++)

@@ -42,7 +42,7 @@ void wire_encode(const struct wire_header *h, uint8_t *out)
 	out[2] = h->path_id;
 	out[3] = h->key_id;
 	put16(out + 4, h->length);
-	put16(out + 6, h->flags);
+	put16(out + 6, h->flow_seq);
 	put32(out + 8, h->path_seq);
 	put32(out + 12, h->timestamp_us);
 	put64(out + 16, h->seq);
@@ -123,7 +123,7 @@ enum wire_error wire_decode(const uint8_t *buf, size_t len, unsigned npaths, str
 	h->path_id = buf[2];
 	h->key_id = buf[3];
 	h->length = get16(buf + 4);
-	h->flags = get16(buf + 6);
+	h->flow_seq = get16(buf + 6);
 	h->path_seq = get32(buf + 8);
 	h->timestamp_us = get32(buf + 12);
 	h->seq = get64(buf + 16);

@@ -55,6 +55,7 @@ static void sample(struct status *st)
 		p->loss_ppm = i ? 1000000 : 1234;
 		p->lost = 77 + i;
 		p->rate_bps = i ? 0 : 7312000;
+		p->failures = 3 * i;
 	}
 }
 

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reorder buffer on a synthetic clock: gaps filled and given up, wrap-around, pool exhaustion, resyncs, random streams. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reorder.h"
+#include "unit.h"
+
+#define MS 1000000ull
+#define SLOT 64
+#define MAXREC 400000
+
+/*
+ * Every test packet says who it is: bucket, a test-wide id and its sequence number,
+ * then filler derived from the id, so a slot that was overwritten or misplaced shows.
+ */
+struct pkt_id {
+	uint32_t bucket, id;
+	uint16_t seq;
+};
+
+static struct {
+	unsigned n;
+	struct pkt_id got[MAXREC];
+	uint64_t at[MAXREC]; /* the clock when delivered */
+	uint64_t now;
+} rec;
+
+static size_t make_pkt(uint8_t *buf, uint32_t bucket, uint32_t id, uint16_t seq, size_t len)
+{
+	struct pkt_id p = {bucket, id, seq};
+
+	memcpy(buf, &p, sizeof(p));
+	for (size_t k = sizeof(p); k < len; k++)
+		buf[k] = (uint8_t)(id * 7 + k);
+	return len;
+}
+
+static void on_deliver(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct pkt_id p;
+
+	ck_assert_ptr_eq(ctx, &rec);
+	ck_assert_uint_ge(len, sizeof(p));
+	ck_assert_uint_lt(rec.n, MAXREC);
+	memcpy(&p, pkt, sizeof(p));
+	for (size_t k = sizeof(p); k < len; k++)
+		ck_assert_uint_eq(pkt[k], (uint8_t)(p.id * 7 + k));
+	rec.got[rec.n] = p;
+	rec.at[rec.n] = rec.now;
+	rec.n++;
+}
+
+static void push_len(struct reorder *r, unsigned bucket, uint32_t id, uint16_t seq, uint64_t now, size_t len)
+{
+	uint8_t buf[256];
+
+	rec.now = now;
+	reorder_push(r, bucket, seq, buf, make_pkt(buf, bucket, id, seq, len), now, on_deliver, &rec);
+	memset(buf, 0xee, sizeof(buf)); /* the caller reuses its buffer: held packets must be copies */
+}
+
+/* Most tests name a packet by its sequence number. */
+static void push(struct reorder *r, unsigned bucket, uint16_t seq, uint64_t now)
+{
+	push_len(r, bucket, seq, seq, now, 40);
+}
+
+static void tick(struct reorder *r, uint64_t now)
+{
+	rec.now = now;
+	reorder_tick(r, now, on_deliver, &rec);
+}
+
+/* Checks that the packets delivered since *from are exactly seqs, in that order. */
+static void expect(unsigned *from, const unsigned *seqs, unsigned n)
+{
+	ck_assert_uint_eq(rec.n - *from, n);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_uint_eq(rec.got[*from + i].seq, seqs[i]);
+	*from = rec.n;
+}
+
+#define EXPECT(from, ...)                                                                                              \
+	do {                                                                                                           \
+		const unsigned want_[] = {__VA_ARGS__};                                                                \
+		expect(from, want_, sizeof(want_) / sizeof(want_[0]));                                                 \
+	} while (0)
+#define EXPECT_NONE(from) expect(from, NULL, 0)
+
+static void setup(struct reorder *r, unsigned nslots, uint64_t hold)
+{
+	rec.n = 0;
+	ck_assert(reorder_init(r, SLOT, nslots));
+	reorder_set_hold(r, hold);
+}
+
+START_TEST(in_order_passes_straight_through)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	for (unsigned s = 0; s < 3000; s++) {
+		push(&r, 7, (uint16_t)(s + 100), s * 1000);
+		EXPECT(&from, (uint16_t)(s + 100));
+	}
+	ck_assert_uint_eq(r.count.held, 0);
+	ck_assert_uint_eq(r.count.late + r.count.gaps + r.count.dropped + r.count.resyncs, 0);
+	ck_assert_uint_eq(reorder_next_deadline(&r), UINT64_MAX);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(a_swap_delivers_both_on_the_first)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 0, 0);
+	EXPECT(&from, 0);
+	push(&r, 0, 2, 1000);
+	EXPECT_NONE(&from);
+	ck_assert_uint_eq(r.count.held, 1);
+	push(&r, 0, 1, 2000);
+	EXPECT(&from, 1, 2);
+	ck_assert_uint_eq(r.nheld, 0);
+	ck_assert_uint_eq(reorder_next_deadline(&r), UINT64_MAX);
+	ck_assert_uint_eq(r.count.late + r.count.gaps + r.count.released_late, 0);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(a_gap_filled_before_the_deadline)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 3, 1 * MS);
+	push(&r, 0, 4, 2 * MS);
+	push(&r, 0, 2, 3 * MS);
+	EXPECT(&from, 0);
+	tick(&r, 10 * MS); /* not yet: 3 arrived at 1 ms */
+	EXPECT_NONE(&from);
+	push(&r, 0, 1, 11 * MS - 1);
+	EXPECT(&from, 1, 2, 3, 4);
+	tick(&r, 100 * MS);
+	EXPECT_NONE(&from);
+	ck_assert_uint_eq(r.count.held, 3);
+	ck_assert_uint_eq(r.count.gaps + r.count.released_late + r.count.late, 0);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(a_gap_given_up_at_the_deadline)
+{
+	static struct reorder r;
+	unsigned from = 0;
+	uint64_t t0 = 5 * MS + 123;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 3, t0);
+	push(&r, 0, 5, t0 + 2 * MS);
+	push(&r, 0, 4, t0 + 3 * MS);
+	EXPECT(&from, 0);
+	ck_assert_uint_eq(reorder_next_deadline(&r), t0 + 10 * MS);
+	tick(&r, t0 + 10 * MS - 1);
+	EXPECT_NONE(&from);
+	tick(&r, t0 + 10 * MS);
+	EXPECT(&from, 3, 4, 5); /* 1 and 2 given up; 4 filled the second gap */
+	ck_assert_uint_eq(r.count.gaps, 1);
+	ck_assert_uint_eq(r.count.released_late, 3);
+	ck_assert_uint_eq(reorder_next_deadline(&r), UINT64_MAX);
+	push(&r, 0, 1, t0 + 11 * MS); /* the straggler still goes through */
+	EXPECT(&from, 1);
+	ck_assert_uint_eq(r.count.late, 1);
+	push(&r, 0, 6, t0 + 12 * MS);
+	EXPECT(&from, 6);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(further_gaps_go_only_when_due)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 3, 1 * MS);
+	push(&r, 0, 5, 4 * MS);
+	push(&r, 0, 8, 2 * MS + 4 * MS);
+	ck_assert_uint_eq(reorder_next_deadline(&r), 11 * MS);
+	tick(&r, 11 * MS);
+	EXPECT(&from, 0, 3); /* the gap before 5 has waited only since 4 ms */
+	ck_assert_uint_eq(reorder_next_deadline(&r), 14 * MS);
+	tick(&r, 100 * MS); /* both remaining gaps are due: released in one go */
+	EXPECT(&from, 5, 8);
+	ck_assert_uint_eq(r.count.gaps, 3);
+
+	/* A gap whose later packet arrived first waited since that packet's arrival. */
+	push(&r, 1, 0, 200 * MS);
+	push(&r, 1, 5, 200 * MS);
+	push(&r, 1, 3, 205 * MS);
+	tick(&r, 210 * MS);
+	EXPECT(&from, 0, 3, 5);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(buckets_are_independent)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 3, 0, 0);
+	push(&r, 4, 0, 0);
+	push(&r, 3, 2, 1 * MS); /* bucket 3 now waits for 1 */
+	EXPECT(&from, 0, 0);
+	for (unsigned s = 1; s < 50; s++) {
+		push(&r, 4, (uint16_t)s, 1 * MS + s);
+		EXPECT(&from, s);
+		ck_assert_uint_eq(rec.got[rec.n - 1].bucket, 4);
+	}
+	push(&r, 4 + REORDER_BUCKETS, 50, 2 * MS); /* bucket numbers wrap: this is bucket 4 too */
+	EXPECT(&from, 50);
+	tick(&r, 11 * MS);
+	EXPECT(&from, 2);
+	ck_assert_uint_eq(rec.got[rec.n - 1].bucket, 3);
+	ck_assert_uint_eq(r.count.gaps, 1);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(sequence_wraps_around)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 9, 65533, 0);
+	push(&r, 9, 65535, 1);
+	push(&r, 9, 1, 2);
+	push(&r, 9, 65534, 3);
+	push(&r, 9, 2, 4);
+	push(&r, 9, 0, 5);
+	EXPECT(&from, 65533, 65534, 65535, 0, 1, 2);
+	ck_assert_uint_eq(r.count.late + r.count.gaps + r.count.resyncs, 0);
+	/* A gap across the wrap given up at the deadline, then its packet late. */
+	push(&r, 9, 4, 10);
+	tick(&r, 10 + 10 * MS);
+	EXPECT(&from, 4);
+	push(&r, 9, 3, 11 * MS);
+	EXPECT(&from, 3);
+	ck_assert_uint_eq(r.count.late, 1);
+	/* A gap that spans the wrap, given up. */
+	push(&r, 10, 65534, 0);
+	push(&r, 10, 1, 0);
+	tick(&r, 10 * MS);
+	push(&r, 10, 0, 11 * MS);
+	push(&r, 10, 65535, 11 * MS);
+	push(&r, 10, 2, 11 * MS);
+	EXPECT(&from, 65534, 1, 0, 65535, 2);
+	ck_assert_uint_eq(r.count.late, 3);
+	ck_assert_uint_eq(r.count.gaps, 2);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(duplicates_of_held_packets_are_dropped)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 10, 0);
+	push(&r, 0, 12, 1);
+	push(&r, 0, 13, 2);
+	push(&r, 0, 12, 3);
+	push(&r, 0, 13, 4);
+	ck_assert_uint_eq(r.count.dropped, 2);
+	ck_assert_uint_eq(r.nheld, 2);
+	push(&r, 0, 11, 5);
+	EXPECT(&from, 10, 11, 12, 13);
+	push(&r, 0, 12, 6); /* already delivered: late, not dropped */
+	EXPECT(&from, 12);
+	ck_assert_uint_eq(r.count.dropped, 2);
+	ck_assert_uint_eq(r.count.late, 1);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(late_arrivals_are_delivered_and_counted)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 2 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 3, 0);
+	tick(&r, 2 * MS);
+	EXPECT(&from, 0, 3);
+	push(&r, 0, 2, 3 * MS);
+	push(&r, 0, 1, 4 * MS);
+	EXPECT(&from, 2, 1);
+	ck_assert_uint_eq(r.count.late, 2);
+	ck_assert_uint_eq(r.count.released_late, 1);
+	ck_assert_uint_eq(r.count.gaps, 1);
+	push(&r, 0, 4, 5 * MS);
+	EXPECT(&from, 4);
+	ck_assert_uint_eq(r.count.late, 2);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(hold_zero_passes_everything)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 0);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 2, 1);
+	push(&r, 0, 1, 2);
+	push(&r, 0, 5, 3);
+	push(&r, 0, 3, 4);
+	EXPECT(&from, 0, 2, 1, 5, 3);
+	ck_assert_uint_eq(r.count.held, 0);
+	ck_assert_uint_eq(r.nheld, 0);
+	ck_assert_uint_eq(r.count.late, 2);
+	ck_assert_uint_eq(reorder_next_deadline(&r), UINT64_MAX);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(hold_changes_apply_to_waiting_packets)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 2, 5 * MS);
+	push(&r, 0, 4, 6 * MS);
+	ck_assert_uint_eq(reorder_next_deadline(&r), 15 * MS);
+	reorder_set_hold(&r, 30 * MS);
+	ck_assert_uint_eq(reorder_next_deadline(&r), 35 * MS);
+	tick(&r, 20 * MS);
+	EXPECT(&from, 0);
+	reorder_set_hold(&r, 0); /* everything waiting is due at once */
+	ck_assert_uint_eq(reorder_next_deadline(&r), 5 * MS);
+	push(&r, 0, 3, 21 * MS); /* fills nothing: 1 is still missing, but hold 0 never waits */
+	EXPECT(&from, 2, 3, 4);
+	ck_assert_uint_eq(r.nheld, 0);
+	push(&r, 0, 7, 22 * MS);
+	push(&r, 0, 8, 22 * MS);
+	EXPECT(&from, 7, 8);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(oversize_packets_are_not_held)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 2, 1);
+	push(&r, 0, 6, 1);
+	push_len(&r, 0, 4, 4, 2, SLOT + 1);
+	EXPECT(&from, 0, 2, 4); /* gives up 1 and 3; 6 still waits for 5 */
+	ck_assert_uint_eq(r.count.oversize, 1);
+	ck_assert_uint_eq(r.count.gaps, 2);
+	push_len(&r, 0, 5, 5, 3, SLOT + 100); /* the expected one needs no slot */
+	EXPECT(&from, 5, 6);
+	ck_assert_uint_eq(r.count.oversize, 1);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(a_full_pool_loses_nothing)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, 4, 10 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 3, 1);
+	push(&r, 0, 4, 2);
+	push(&r, 1, 0, 3);
+	push(&r, 1, 2, 4);
+	push(&r, 0, 6, 5); /* the pool is full now */
+	EXPECT(&from, 0, 0);
+	push(&r, 1, 4, 6); /* bucket 0's 3 is the oldest: bucket 0 gives up 1..2 */
+	EXPECT(&from, 3, 4);
+	ck_assert_uint_eq(r.count.overflow, 1);
+	ck_assert_uint_eq(r.count.gaps, 1);
+	ck_assert_uint_eq(r.count.released_late, 2);
+	push(&r, 1, 5, 7);
+	push(&r, 0, 5, 8);
+	EXPECT(&from, 5, 6);
+	push(&r, 0, 8, 9);
+	/* Full again, and the oldest is in the new packet's own bucket: the release
+	 * makes the new packet the expected one. */
+	push(&r, 1, 3, 10);
+	EXPECT(&from, 2, 3, 4, 5);
+	ck_assert_uint_eq(r.count.overflow, 2);
+	tick(&r, UINT64_MAX);
+	EXPECT(&from, 8);
+	ck_assert_uint_eq(r.nheld, 0);
+	/* The release passes the new packet: it goes late rather than being lost. */
+	push(&r, 0, 11, 20);
+	push(&r, 0, 12, 21);
+	push(&r, 0, 13, 22);
+	push(&r, 0, 14, 23);
+	push(&r, 0, 10, 24);
+	EXPECT(&from, 11, 12, 13, 14, 10);
+	ck_assert_uint_eq(r.count.overflow, 3);
+	ck_assert_uint_eq(r.count.late, 1);
+	ck_assert_uint_eq(r.nheld, 0);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(more_than_the_pool_is_delivered_exactly_once)
+{
+	enum { NB = 8, PER = 300 };
+	static struct reorder r;
+	static unsigned char seen[NB][PER + 2];
+	uint64_t t = 0;
+
+	setup(&r, REORDER_SLOTS, UINT64_MAX);
+	memset(seen, 0, sizeof(seen));
+	for (unsigned b = 0; b < NB; b++)
+		push(&r, b * 100, 0, t++);
+	/* Every bucket misses 1 while NB * PER > REORDER_SLOTS packets need holding. */
+	for (unsigned s = 2; s < PER + 2; s++)
+		for (unsigned b = 0; b < NB; b++)
+			push(&r, b * 100, (uint16_t)s, t++);
+	for (unsigned b = 0; b < NB; b++)
+		push(&r, b * 100, 1, t++);
+	ck_assert_uint_gt(r.count.overflow, 0);
+	ck_assert_uint_le(r.nheld, REORDER_SLOTS);
+	tick(&r, UINT64_MAX);
+	ck_assert_uint_eq(r.nheld, 0);
+	ck_assert_uint_eq(rec.n, NB * (PER + 2));
+	for (unsigned i = 0; i < rec.n; i++) {
+		ck_assert(!seen[rec.got[i].bucket / 100][rec.got[i].seq]);
+		seen[rec.got[i].bucket / 100][rec.got[i].seq] = 1;
+	}
+	ck_assert_uint_ge(r.count.held, REORDER_SLOTS);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(resync_after_idle)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 100, 0);
+	push(&r, 0, 5, REORDER_IDLE_NS + 1); /* a new flow in the bucket: the new base */
+	push(&r, 0, 7, REORDER_IDLE_NS + 2);
+	push(&r, 0, 6, REORDER_IDLE_NS + 3);
+	EXPECT(&from, 100, 5, 6, 7);
+	ck_assert_uint_eq(r.count.late + r.count.gaps + r.count.resyncs, 0);
+	/* Within the idle time the same packet is simply late. */
+	push(&r, 0, 5, 2 * REORDER_IDLE_NS);
+	EXPECT(&from, 5);
+	ck_assert_uint_eq(r.count.late, 1);
+	/* What an idle bucket still held goes out before its new base. */
+	reorder_set_hold(&r, 10 * REORDER_IDLE_NS);
+	push(&r, 0, 9, 2 * REORDER_IDLE_NS);
+	push(&r, 0, 3000, 4 * REORDER_IDLE_NS);
+	EXPECT(&from, 9, 3000);
+	ck_assert_uint_eq(r.nheld, 0);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(resync_after_a_sender_restart)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	for (unsigned s = 20000; s < 20010; s++)
+		push(&r, 0, (uint16_t)s, 0);
+	push(&r, 0, 20011, 0); /* held: the old sender's last, whose gap never fills */
+	from = rec.n;
+	/* The new counter starts at 0, far behind, and its packets are reordered too. */
+	push(&r, 0, 1, 1);
+	push(&r, 0, 0, 2);
+	push(&r, 0, 20005, 2); /* an old duplicate in between breaks nothing */
+	push(&r, 0, 3, 3);
+	EXPECT(&from, 1, 0, 20005, 3);
+	ck_assert_uint_eq(r.count.resyncs, 0);
+	push(&r, 0, 2, 4); /* the fourth far-behind one: rebase at 4 */
+	EXPECT(&from, 2, 20011);
+	ck_assert_uint_eq(r.count.resyncs, 1);
+	ck_assert_uint_eq(r.count.late, 5);
+	push(&r, 0, 5, 5);
+	EXPECT_NONE(&from);
+	push(&r, 0, 4, 6);
+	EXPECT(&from, 4, 5);
+	ck_assert_uint_eq(r.count.late, 5);
+
+	/* A restart far ahead of the old counter rebases at once. */
+	push(&r, 1, 60000, 10);
+	push(&r, 1, 0, 11);
+	ck_assert_uint_eq(r.count.resyncs, 2);
+	push(&r, 1, 2, 12);
+	push(&r, 1, 1, 13);
+	EXPECT(&from, 60000, 0, 1, 2);
+	/* One landing just ahead is held like reordering, until the first deadline. */
+	push(&r, 2, 65000, 20);
+	push(&r, 2, 1, 21);
+	push(&r, 2, 0, 22);
+	EXPECT(&from, 65000);
+	tick(&r, 21 + 10 * MS);
+	EXPECT(&from, 0, 1);
+	push(&r, 2, 3, 11 * MS);
+	push(&r, 2, 2, 11 * MS);
+	EXPECT(&from, 2, 3);
+	ck_assert_uint_eq(r.count.late, 5);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(reset_forgets_everything)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 10 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 2, 0);
+	push(&r, 1, 0, 0);
+	push(&r, 1, 2, 0);
+	from = rec.n;
+	reorder_reset(&r);
+	EXPECT_NONE(&from);
+	ck_assert_uint_eq(r.nheld, 0);
+	ck_assert_uint_eq(reorder_next_deadline(&r), UINT64_MAX);
+	push(&r, 0, 500, 1);
+	push(&r, 1, 1, 1);
+	EXPECT(&from, 500, 1);
+	ck_assert_uint_eq(r.count.held, 2); /* counters survive */
+	reorder_free(&r);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("reorder");
+	TCase *tc = tcase_create("reorder");
+
+	tcase_add_test(tc, in_order_passes_straight_through);
+	tcase_add_test(tc, a_swap_delivers_both_on_the_first);
+	tcase_add_test(tc, a_gap_filled_before_the_deadline);
+	tcase_add_test(tc, a_gap_given_up_at_the_deadline);
+	tcase_add_test(tc, further_gaps_go_only_when_due);
+	tcase_add_test(tc, buckets_are_independent);
+	tcase_add_test(tc, sequence_wraps_around);
+	tcase_add_test(tc, duplicates_of_held_packets_are_dropped);
+	tcase_add_test(tc, late_arrivals_are_delivered_and_counted);
+	tcase_add_test(tc, hold_zero_passes_everything);
+	tcase_add_test(tc, hold_changes_apply_to_waiting_packets);
+	tcase_add_test(tc, oversize_packets_are_not_held);
+	tcase_add_test(tc, a_full_pool_loses_nothing);
+	tcase_add_test(tc, more_than_the_pool_is_delivered_exactly_once);
+	tcase_add_test(tc, resync_after_idle);
+	tcase_add_test(tc, resync_after_a_sender_restart);
+	tcase_add_test(tc, reset_forgets_everything);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
