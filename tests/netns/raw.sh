@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib/netns.sh"
 need_root
 need_netagg
-need_cmd socat iptables-save
+need_cmd socat iptables-save jq
 
 topo_create 2 v4
 P=$(path_addr B 1):5001 # primary: the example's 10.0.0.11:1234
@@ -54,15 +54,15 @@ check "the sender's daemon keeps only CAP_NET_ADMIN" \
 	grep -q '^CapEff:[[:space:]]*0000000000001000$' "/proc/$(daemon_pid A)/status"
 check "and runs as nobody" test "$(stat -c %U "/proc/$(daemon_pid A)")" = nobody
 
-# transfer SIDE_FILE : 50 MB (or $2 bytes) from A to a server bound to the primary only.
+# transfer BYTES [PRIMARY] : BYTES from A to a server bound to the primary address only.
 transfer() {
-	local bytes=$1 rx
+	local bytes=$1 to=${2:-$P} rx
 	head -c "$bytes" /dev/urandom >"$NA_TMP/f"
 	rm -f "$NA_TMP/f.rx"
-	bg_start B timeout 120 socat -u "TCP4-LISTEN:$PORT,reuseaddr,bind=${P%:*}" "CREATE:$NA_TMP/f.rx"
+	bg_start B timeout 120 socat -u "TCP4-LISTEN:${to##*:},reuseaddr,bind=${to%:*}" "CREATE:$NA_TMP/f.rx"
 	rx=$BG_PID
-	wait_listen B "$PORT" || return 1
-	nsA timeout 120 socat -u "OPEN:$NA_TMP/f" "TCP4:$P" || return 1
+	wait_listen B "${to##*:}" || return 1
+	nsA timeout 120 socat -u "OPEN:$NA_TMP/f" "TCP4:$to" || return 1
 	wait "$rx"
 }
 counters() {
@@ -77,6 +77,19 @@ share_pkts=$(pct $((q2 - p2)) $((q1 - p1)))
 share_bytes=$(pct $((c2 - b2)) $((c1 - b1)))
 log "secondary interface: $((q2 - p2)) of $((q1 - p1 + q2 - p2)) packets ($share_pkts %), $share_bytes % of bytes"
 check "the secondary carries 25 % +- 2 of the data packets" within "$share_pkts" 25 2
+
+# A second rule, for another primary port, 1:1, beside the first.
+P2=${P%:*}:5002
+S2=${S%:*}:5002
+check "a second -A receiver exits 0" seed B -A receiver -P "$P2" -S "$S2"
+check "a second -A sender exits 0" seed A -A sender -P "$P2" -S "$S2"
+read -r p1 b1 p2 b2 < <(counters)
+check "10 MB to the second primary" transfer 10000000 "$P2"
+read -r q1 c1 q2 c2 < <(counters)
+share2=$(pct $((q2 - p2)) $((q1 - p1)))
+log "second rule (1:1): the secondary interface carried $share2 % of the packets"
+check "the second rule splits 1:1 (50 % +- 3)" within "$share2" 50 3
+check "the sender shows both rules" test "$(na A status -j netagg | jq '[.paths[] | select(.state == "sender")] | length')" = 4
 na A status netagg
 na B status netagg
 
@@ -129,6 +142,28 @@ check "down after kill -9 (A)" na A down netagg
 check "down after kill -9 (B)" na B down netagg
 same "after kill -9 and down, A's host state is as before" A "$NA_TMP/A.before"
 same "after kill -9 and down, B's host state is as before" B "$NA_TMP/B.before"
+
+# The same from config files, with `up` and `down`.
+printf 'interface = "rawA";\nmode = "raw";\nrules = ( { role = "sender"; primary = "%s"; secondary = "%s"; ratio = "3:1"; } );\n' \
+	"$P" "$S" >"$NA_TMP/rawA.conf"
+printf 'interface = "rawB";\nmode = "raw";\nrules = ( { role = "receiver"; primary = "%s"; secondary = "%s"; } );\n' \
+	"$P" "$S" >"$NA_TMP/rawB.conf"
+chmod 644 "$NA_TMP"/raw?.conf
+check "up rawB.conf" na B up "$NA_TMP/rawB.conf"
+check "up rawA.conf" na A up "$NA_TMP/rawA.conf"
+track_pid "$(cat "$(na_rundir A)/rawA.pid")"
+track_pid "$(cat "$(na_rundir B)/rawB.pid")"
+read -r p1 b1 p2 b2 < <(counters)
+check "10 MB with the rules from config files" transfer 10000000
+check "SHA-256 matches (config files)" test "$(sha "$NA_TMP/f")" = "$(sha "$NA_TMP/f.rx")"
+read -r q1 c1 q2 c2 < <(counters)
+share3=$(pct $((q2 - p2)) $((q1 - p1)))
+log "config files (3:1): the secondary interface carried $share3 % of the packets"
+check "25 % +- 2 on the secondary" within "$share3" 25 2
+check "down rawA" na A down rawA
+check "down rawB" na B down rawB
+same "after down (config files), A's host state is as before" A "$NA_TMP/A.before"
+same "after down (config files), B's host state is as before" B "$NA_TMP/B.before"
 
 # The udp mode's host set-up: two paths on two devices get a routing table each, chosen by
 # source address; --dry-run shows it and changes nothing; down restores everything.
