@@ -13,6 +13,7 @@
 #include "health.h"
 #include "path.h"
 #include "probe.h"
+#include "reorder.h"
 #include "sched.h"
 #include "session.h"
 #include "status.h"
@@ -54,6 +55,7 @@ struct link {
 	struct keying keying;
 	struct health health[WIRE_MAX_PATHS];
 	struct probe probe[WIRE_MAX_PATHS];
+	struct reorder reorder; /* the peer's data, put back in order per flow bucket */
 	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
 	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
@@ -84,6 +86,17 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now);
 
 /* Periodic work: keepalives when due, paths fallen silent taken out of the schedule. */
 void link_tick(struct link *l, uint64_t now);
+
+/* Releases held data whose gap is given up on; the next such deadline (UINT64_MAX: none). */
+void link_reorder_tick(struct link *l, uint64_t now);
+uint64_t link_reorder_deadline(const struct link *l);
+/* Sets the reorder hold from the usable paths' delays (after a report or a schedule change). */
+void link_update_hold(struct link *l);
+
+/* The longest a packet waits for the gap before it: the paths' one-way delay skew and jitter, at most this. */
+#define LINK_REORDER_HOLD_MAX_NS (200ull * 1000000ull)
+#define LINK_REORDER_HOLD_MIN_NS (2ull * 1000000ull) /* scheduling noise of the two hosts */
+#define LINK_REORDER_SLOTS 2048
 
 /* Bytes a frame adds on the wire around an inner packet, outer IP and UDP included. */
 unsigned link_overhead(int family);

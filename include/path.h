@@ -22,6 +22,11 @@ struct path {
 	const struct conf_path *conf;
 	int fd;
 	struct endpoint bound;  /* the local address as the kernel bound it (port filled in) */
+	unsigned bound_ifindex; /* of conf->device when the socket was bound to it; 0 without a device */
+	bool local_missing;     /* the configured local address was seen removed and has not come back */
+	/* The device index and errno of the last failed re-open: said once, not once per device event. */
+	unsigned reopen_failed_ifindex;
+	int reopen_failed_errno;
 	struct endpoint remote; /* len 0 while not yet learned */
 	uint32_t tx_seq;
 	struct path_stats stats;
@@ -43,6 +48,16 @@ struct path_rx {
 /* Opens and binds the socket of path `index`. Returns false with the reason in err. */
 bool path_open(struct path *p, unsigned index, const struct conf_path *cp, char *err, size_t errlen);
 void path_close(struct path *p);
+
+/*
+ * Opens a fresh socket for p as path_open does and, only once it is bound, sends what
+ * is queued on the old one, closes it and takes its place; the remote, counters and
+ * sequence numbers stay. The descriptor changes: whoever waits on it must wait on the
+ * new one. On failure the old socket stays, err says why and errno is the cause
+ * (EADDRNOTAVAIL: the local address is not there yet; EACCES: a port below 1024 after
+ * the daemon gave up root). Unprivileged, this needs Linux 5.7 for SO_BINDTODEVICE.
+ */
+bool path_reopen(struct path *p, char *err, size_t errlen);
 
 /* Queues frame[0..len) for the path's peer; flushes first when the batch is full. */
 void path_queue(struct path *p, uint8_t *frame, size_t len);

@@ -40,9 +40,11 @@
  *   resolves at the first deadline; one that lands at most REORDER_WINDOW behind is
  *   delivered as late, in order, until the new counter reaches the old one.
  * A bucket never seen, or not seen for more than REORDER_IDLE_NS, takes its next
- * packet as the new base without counting anything: flows come and go. A new
- * session (sender restart, rekey that resets the counters) should still call
- * reorder_reset: the rules above are the backstop, not the mechanism.
+ * packet as the new base without counting anything: flows come and go. A packet sent
+ * before that base but arriving after it is late (a new TCP flow's first segments
+ * are paced by its handshake, so this costs little). A new session (a sender restart,
+ * a rekey that resets the counters) should still call reorder_reset: the rules above
+ * are the backstop, not the mechanism.
  *
  * A held packet is due at its arrival time plus the current hold: changing the hold
  * applies to packets already waiting, since the new skew estimate is the better one
@@ -53,7 +55,9 @@
  * `gaps`), and further gaps whose packets are also due likewise.
  *
  * Memory is a pool of nslots slots of slot_size bytes allocated by reorder_init; no
- * packet costs an allocation. When a packet must be held and no slot is free, the
+ * packet costs an allocation. The pool is shared by all buckets, so it should cover
+ * at most the aggregate packet rate times the hold (1024 slots: 1 Gbit/s of
+ * 1500-byte packets for 12 ms). When a packet must be held and no slot is free, the
  * globally oldest held packet's bucket gives up its first gap early, as if its
  * deadline had passed, until a slot is free (`overflow` counts the packets that met
  * a full pool). This never drops and never blocks; the packet is then classified
@@ -67,7 +71,7 @@
 #define REORDER_SLOTS 1024u        /* a default pool: ~1.5 MB at a 1500-byte MTU */
 #define REORDER_SLOTS_MAX 65536u   /* a sanity bound: ~100 MB at a 1500-byte MTU */
 #define REORDER_WINDOW 1024        /* a packet this far ahead is no longer held */
-#define REORDER_RESYNC_RUN 4       /* far-behind packets in a row that mean a restart */
+#define REORDER_RESYNC_RUN 4       /* far-behind packets that mean a restart */
 #define REORDER_RESYNC_SPAN 64     /* how far apart those may be */
 #define REORDER_IDLE_NS 1000000000ull
 
@@ -87,7 +91,7 @@ struct reorder_counters {
 	uint64_t held;          /* packets that waited in a slot */
 	uint64_t late;          /* arrived behind the expected one, delivered at once */
 	uint64_t released_late; /* held packets released by giving up a gap */
-	uint64_t gaps;          /* gaps given up on (at a deadline, a full pool, an oversize packet, hold 0 or a resync) */
+	uint64_t gaps;          /* gaps given up: deadline, full pool, oversize, hold 0, resync */
 	uint64_t dropped;       /* second copies of a held packet */
 	uint64_t overflow;      /* packets that found the pool full */
 	uint64_t oversize;      /* packets longer than slot_size that needed holding */
@@ -95,6 +99,8 @@ struct reorder_counters {
 };
 
 struct reorder_slot; /* private to reorder.c */
+
+#define REORDER_NONE UINT32_MAX /* no slot */
 
 struct reorder {
 	size_t slot_size;
@@ -108,8 +114,6 @@ struct reorder {
 	struct reorder_counters count;
 	struct reorder_bucket bucket[REORDER_BUCKETS];
 };
-
-#define REORDER_NONE UINT32_MAX
 
 /*
  * Allocates nslots (1..REORDER_SLOTS_MAX) slots of slot_size (> 0) bytes; every bucket

@@ -47,6 +47,20 @@ struct status_path {
 	uint64_t failures;   /* times the path went down since start */
 };
 
+/* The receiver's reorder buffer (see reorder.h for what each counts). */
+enum status_reorder {
+	STATUS_REORDER_HELD,
+	STATUS_REORDER_LATE,
+	STATUS_REORDER_RELEASED_LATE,
+	STATUS_REORDER_GAPS,
+	STATUS_REORDER_DROPPED,
+	STATUS_REORDER_OVERFLOW,
+	STATUS_REORDER_OVERSIZE,
+	STATUS_REORDER_RESYNCS,
+	STATUS_REORDER_COUNT
+};
+const char *status_reorder_name(unsigned i);
+
 struct status {
 	char interface[IFNAMSIZ];
 	char mode[8];
@@ -55,6 +69,8 @@ struct status {
 	uint64_t handshakes; /* sessions set up since start */
 	char cipher[24];     /* of the session sent under, or "none" */
 	uint64_t drop[DROP_REASON_COUNT];
+	uint64_t reorder[STATUS_REORDER_COUNT];
+	uint64_t reorder_hold_ns; /* how long a packet now waits for a gap at most */
 	struct status_path path[STATUS_MAX_PATHS];
 	unsigned npaths;
 };

@@ -139,6 +139,9 @@ size_t ctlproto_format_status(const struct status *st, char *buf, size_t len)
 	put(&o, "cipher=%s\nhandshakes=%llu\n", st->cipher, (unsigned long long)st->handshakes);
 	for (unsigned r = 1; r < DROP_REASON_COUNT; r++)
 		put(&o, "drop_%s=%llu\n", drop_reason_name(r), (unsigned long long)st->drop[r]);
+	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
+		put(&o, "reorder_%s=%llu\n", status_reorder_name(r), (unsigned long long)st->reorder[r]);
+	put(&o, "reorder_hold_ns=%llu\n", (unsigned long long)st->reorder_hold_ns);
 	for (unsigned i = 0; i < st->npaths; i++)
 		put_path(&o, &st->path[i]);
 	put(&o, "errno=0\n\n");
@@ -182,6 +185,14 @@ static bool parse_drop(struct status *st, const char *name, const char *v)
 		if (strcmp(name, drop_reason_name(r)) == 0)
 			return parse_u64(v, &st->drop[r]);
 	return true; /* a reason this client does not know yet */
+}
+
+static bool parse_reorder(struct status *st, const char *name, const char *v)
+{
+	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
+		if (strcmp(name, status_reorder_name(r)) == 0)
+			return parse_u64(v, &st->reorder[r]);
+	return true; /* a counter this client does not know yet */
 }
 
 static bool parse_path_counter(struct status_path *p, const char *k, const char *v)
@@ -252,6 +263,10 @@ static bool parse_top_key(struct status *st, const char *k, const char *v)
 	}
 	if (!strncmp(k, "drop_", 5))
 		return parse_drop(st, k + 5, v);
+	if (!strcmp(k, "reorder_hold_ns"))
+		return parse_u64(v, &st->reorder_hold_ns);
+	if (!strncmp(k, "reorder_", 8))
+		return parse_reorder(st, k + 8, v);
 	if (!strcmp(k, "path")) {
 		if (st->npaths == STATUS_MAX_PATHS)
 			return false;

@@ -55,6 +55,7 @@ struct daemon {
 	struct ctl_conn *conns;
 	unsigned nconns;
 	ev_timer tick;
+	ev_timer reorder; /* the next deadline of the reorder buffer */
 	ev_signal sigint, sigterm, sighup;
 	const char *file; /* the config, read again on SIGHUP */
 	bool link_opened, pid_written;
@@ -80,13 +81,38 @@ static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
 	link_forward_from_tun(&d->link, mono_ns());
 }
 
-static void on_path(struct ev_loop *loop, ev_io *w, int revents)
+/* Arms the reorder timer for the buffer's next deadline (a packet held for a gap). */
+static void arm_reorder(struct daemon *d, uint64_t now)
 {
-	struct path_watch *pw = w->data;
+	uint64_t next = link_reorder_deadline(&d->link);
+
+	ev_timer_stop(d->loop, &d->reorder);
+	if (next == UINT64_MAX)
+		return;
+	ev_timer_set(&d->reorder, next > now ? (double)(next - now) / 1e9 : 0., 0.);
+	ev_timer_start(d->loop, &d->reorder);
+}
+
+static void on_reorder(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	uint64_t now = mono_ns();
 
 	(void)loop;
 	(void)revents;
-	link_forward_to_tun(&pw->d->link, pw->index, mono_ns());
+	link_reorder_tick(&d->link, now);
+	arm_reorder(d, now);
+}
+
+static void on_path(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct path_watch *pw = w->data;
+	uint64_t now = mono_ns();
+
+	(void)loop;
+	(void)revents;
+	link_forward_to_tun(&pw->d->link, pw->index, now);
+	arm_reorder(pw->d, now);
 }
 
 static void on_queue(struct ev_loop *loop, ev_io *w, int revents)
@@ -101,10 +127,14 @@ static void on_queue(struct ev_loop *loop, ev_io *w, int revents)
 static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
+	uint64_t now = mono_ns();
 
 	(void)loop;
 	(void)revents;
-	link_tick(&d->link, mono_ns());
+	link_tick(&d->link, now);
+	/* A schedule change may have shortened the hold: held packets may be due now. */
+	link_reorder_tick(&d->link, now);
+	arm_reorder(d, now);
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -301,6 +331,8 @@ static void watch_link(struct daemon *d)
 	d->tick.data = d;
 	ev_timer_init(&d->tick, on_tick, 0., TICK_SECONDS);
 	ev_timer_start(d->loop, &d->tick);
+	d->reorder.data = d;
+	ev_timer_init(&d->reorder, on_reorder, 0., 0.);
 }
 
 static void watch(struct daemon *d)

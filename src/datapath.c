@@ -165,6 +165,7 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 
 	wire_probe_decode(payload, &rep);
 	probe_on_report(&l->probe[p->index], &rep, peer_stamp, stamp(now));
+	link_update_hold(l);
 	if (rep.echo_hold_us != WIRE_PROBE_NO_ECHO &&
 	    health_on_peer_report(h, (uint64_t)rep.echo_hold_us * 1000, now)) {
 		link_schedule(l);
@@ -179,19 +180,61 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 		 probe_loss_ppm(&l->probe[p->index]) / 10000.0);
 }
 
-static void deliver(struct link *l, const uint8_t *payload, size_t len)
+static void write_tun(void *ctx, const uint8_t *payload, size_t len)
 {
+	struct link *l = ctx;
 	ssize_t n;
 
-	if (wire_check_inner(payload, len) != WIRE_OK) {
-		l->drop[WIRE_BAD_INNER]++;
-		return;
-	}
 	do
 		n = write(l->tun_fd, payload, len);
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)len)
 		l->drop[DROP_TUN_WRITE]++;
+}
+
+/* A checked inner packet goes through the reorder buffer: out or held, never both. */
+static void deliver(struct link *l, const uint8_t *payload, size_t len, uint16_t flow_seq, uint64_t now)
+{
+	if (wire_check_inner(payload, len) != WIRE_OK) {
+		l->drop[WIRE_BAD_INNER]++;
+		return;
+	}
+	reorder_push(&l->reorder, flow_bucket(payload, len), flow_seq, payload, len, now, write_tun, l);
+}
+
+void link_reorder_tick(struct link *l, uint64_t now)
+{
+	reorder_tick(&l->reorder, now, write_tun, l);
+}
+
+uint64_t link_reorder_deadline(const struct link *l)
+{
+	return reorder_next_deadline(&l->reorder);
+}
+
+/*
+ * How long a packet waits for a gap: the spread of the usable paths' one-way delays
+ * (half their smoothed RTTs) plus twice the largest RTT variation, so that a packet on
+ * the slowest path, a little late, still fills its gap. One usable path: no reordering.
+ */
+void link_update_hold(struct link *l)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, var = 0, hold = 0;
+	unsigned usable = 0;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		const struct probe *pr = &l->probe[i];
+
+		if (!health_usable(&l->health[i]) || !pr->have_rtt)
+			continue;
+		usable++;
+		lo = pr->srtt / 2 < lo ? pr->srtt / 2 : lo;
+		hi = pr->srtt / 2 > hi ? pr->srtt / 2 : hi;
+		var = pr->rttvar > var ? pr->rttvar : var;
+	}
+	if (usable > 1)
+		hold = hi - lo + 2 * var + LINK_REORDER_HOLD_MIN_NS;
+	reorder_set_hold(&l->reorder, hold < LINK_REORDER_HOLD_MAX_NS ? hold : LINK_REORDER_HOLD_MAX_NS);
 }
 
 /* Opens a sealed frame in place: the replay window is only touched once it proved authentic. */
@@ -254,7 +297,7 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	p->stats.rx_bytes += len;
 	if (h.type == WIRE_DATA) {
 		l->data_rx_at[p->index] = now;
-		deliver(l, buf + WIRE_HEADER_LEN, h.length);
+		deliver(l, buf + WIRE_HEADER_LEN, h.length, h.flow_seq, now);
 	}
 	else if (h.type == WIRE_KEEPALIVE)
 		take_report(l, p, buf + WIRE_HEADER_LEN, h.timestamp_us, now);

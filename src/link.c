@@ -142,6 +142,11 @@ bool link_open(struct link *l, const struct conf *c, uint64_t now, char *err, si
 		link_close(l);
 		return false;
 	}
+	if (!reorder_init(&l->reorder, l->mtu, LINK_REORDER_SLOTS)) {
+		snprintf(err, errlen, "out of memory for the reorder buffer");
+		link_close(l);
+		return false;
+	}
 	return true;
 }
 
@@ -156,6 +161,7 @@ void link_close(struct link *l)
 	l->tx_buf = NULL;
 	keying_wipe(l);
 	path_rx_free(&l->rx);
+	reorder_free(&l->reorder);
 }
 
 void link_apply(struct link *l, const struct conf *c)
@@ -184,6 +190,7 @@ void link_schedule(struct link *l)
 	for (unsigned i = 0; i < l->conf.npaths; i++)
 		sched_set_up(&l->sched, i,
 			     health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up));
+	link_update_hold(l);
 }
 
 /* A healthy backup path that the scheduler leaves alone is on standby. */
@@ -224,6 +231,15 @@ void link_snapshot(const struct link *l, struct status *st)
 	snprintf(st->cipher, sizeof(st->cipher), "%s",
 		 !tx ? "none" : tx->tx.cipher == SEAL_AES256_GCM ? "aes-256-gcm" : "chacha20-poly1305");
 	memcpy(st->drop, l->drop, sizeof(st->drop));
+	st->reorder[STATUS_REORDER_HELD] = l->reorder.count.held;
+	st->reorder[STATUS_REORDER_LATE] = l->reorder.count.late;
+	st->reorder[STATUS_REORDER_RELEASED_LATE] = l->reorder.count.released_late;
+	st->reorder[STATUS_REORDER_GAPS] = l->reorder.count.gaps;
+	st->reorder[STATUS_REORDER_DROPPED] = l->reorder.count.dropped;
+	st->reorder[STATUS_REORDER_OVERFLOW] = l->reorder.count.overflow;
+	st->reorder[STATUS_REORDER_OVERSIZE] = l->reorder.count.oversize;
+	st->reorder[STATUS_REORDER_RESYNCS] = l->reorder.count.resyncs;
+	st->reorder_hold_ns = l->reorder.hold;
 	st->npaths = l->conf.npaths;
 	for (unsigned i = 0; i < st->npaths; i++) {
 		const struct path *p = &l->path[i];

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +15,18 @@
 /* Deep buffers absorb a burst of a whole TUN batch without ENOBUFS. */
 #define PATH_SOCKET_BUFFER (4 << 20)
 
-static bool fail(struct path *p, char *err, size_t errlen, const char *what)
+/* Closes fd and describes the failure in err; errno stays the cause, for the caller to act on. */
+static int fail(const struct conf_path *cp, int fd, char *err, size_t errlen, const char *what)
 {
 	char local[ADDR_TEXT_MAX];
+	int cause = errno;
 
-	snprintf(err, errlen, "path %s (local %s): %s: %s", p->conf->name,
-		 addr_format(&p->conf->local, local, sizeof(local)), what, strerror(errno));
-	close(p->fd);
-	p->fd = -1;
-	return false;
+	snprintf(err, errlen, "path %s (local %s): %s: %s", cp->name, addr_format(&cp->local, local, sizeof(local)),
+		 what, strerror(cause));
+	if (fd >= 0)
+		close(fd);
+	errno = cause;
+	return -1;
 }
 
 static void set_buffers(int fd)
@@ -36,28 +40,76 @@ static void set_buffers(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 }
 
-bool path_open(struct path *p, unsigned index, const struct conf_path *cp, char *err, size_t errlen)
+static int bind_to_device(const struct conf_path *cp, int fd, unsigned *ifindex, char *err, size_t errlen)
+{
+	/* Looked up before binding: should the device be re-created in between, the index kept is
+	 * the older one, so the next device event re-opens the socket again rather than never. */
+	*ifindex = if_nametoindex(cp->device);
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cp->device, (socklen_t)strlen(cp->device)) < 0)
+		return fail(cp, fd, err, errlen, "cannot bind to device");
+	return fd;
+}
+
+static int bind_local(const struct conf_path *cp, int fd, struct endpoint *bound, char *err, size_t errlen)
+{
+	char what[96];
+
+	if (bind(fd, &cp->local.u.sa, cp->local.len) < 0) {
+		snprintf(what, sizeof(what), "cannot bind");
+		/* Only a re-open after the drop to an unprivileged user gets here. */
+		if (errno == EACCES && addr_port(&cp->local) && addr_port(&cp->local) < 1024)
+			snprintf(what, sizeof(what), "cannot bind port %u without root, which the daemon gave up",
+				 addr_port(&cp->local));
+		return fail(cp, fd, err, errlen, what);
+	}
+	bound->len = sizeof(bound->u.ss);
+	if (getsockname(fd, &bound->u.sa, &bound->len) < 0)
+		return fail(cp, fd, err, errlen, "getsockname");
+	return fd;
+}
+
+/* A bound socket for cp, or -1 with err set. */
+static int open_socket(const struct conf_path *cp, struct endpoint *bound, unsigned *ifindex, char *err,
+		       size_t errlen)
 {
 	int family = addr_family(&cp->local), on = 1;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
+	*ifindex = 0;
+	if (fd < 0)
+		return fail(cp, fd, err, errlen, "socket");
+	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) < 0)
+		return fail(cp, fd, err, errlen, "IPV6_V6ONLY");
+	if (cp->device[0] && bind_to_device(cp, fd, ifindex, err, errlen) < 0)
+		return -1;
+	set_buffers(fd);
+	return bind_local(cp, fd, bound, err, errlen);
+}
+
+bool path_open(struct path *p, unsigned index, const struct conf_path *cp, char *err, size_t errlen)
+{
 	memset(p, 0, sizeof(*p));
 	p->index = index;
 	p->conf = cp;
 	p->remote = cp->remote;
-	p->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (p->fd < 0)
-		return fail(p, err, errlen, "socket");
-	if (family == AF_INET6 && setsockopt(p->fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) < 0)
-		return fail(p, err, errlen, "IPV6_V6ONLY");
-	if (cp->device[0] &&
-	    setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE, cp->device, (socklen_t)strlen(cp->device)) < 0)
-		return fail(p, err, errlen, "cannot bind to device");
-	set_buffers(p->fd);
-	if (bind(p->fd, &cp->local.u.sa, cp->local.len) < 0)
-		return fail(p, err, errlen, "cannot bind");
-	p->bound.len = sizeof(p->bound.u.ss);
-	if (getsockname(p->fd, &p->bound.u.sa, &p->bound.len) < 0)
-		return fail(p, err, errlen, "getsockname");
+	p->fd = open_socket(cp, &p->bound, &p->bound_ifindex, err, errlen);
+	return p->fd >= 0;
+}
+
+bool path_reopen(struct path *p, char *err, size_t errlen)
+{
+	struct endpoint bound;
+	unsigned ifindex;
+	int fd = open_socket(p->conf, &bound, &ifindex, err, errlen);
+
+	if (fd < 0)
+		return false;
+	/* The queued frames point at p->remote, which stays: they may as well leave (or fail) here. */
+	path_flush(p);
+	close(p->fd);
+	p->fd = fd;
+	p->bound = bound;
+	p->bound_ifindex = ifindex;
 	return true;
 }
 

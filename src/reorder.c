@@ -251,18 +251,48 @@ static void take_late(struct reorder *r, struct reorder_bucket *b, uint16_t seq,
 	}
 }
 
+/*
+ * A packet ahead of the expected one: held, dropped as a second copy, or delivered now
+ * when it cannot wait. False when the pool was full and a gap had to be given up
+ * first: that may have moved this very bucket, so the packet must be classified again.
+ */
+static bool take_ahead(struct reorder *r, struct reorder_bucket *b, uint16_t seq, const uint8_t *pkt, size_t len,
+		       uint64_t now, reorder_deliver_fn deliver, void *ctx)
+{
+	uint32_t after;
+
+	if (!place_of(r, b, seq, &after)) {
+		r->count.dropped++;
+		return true;
+	}
+	if (r->hold == 0 || len > r->slot_size) {
+		if (r->hold != 0)
+			r->count.oversize++;
+		skip_to(r, b, seq, deliver, ctx);
+		deliver_expected(r, b, pkt, len, deliver, ctx);
+		return true;
+	}
+	if (r->free_head != REORDER_NONE) {
+		slot_hold(r, b, after, seq, pkt, len, now);
+		return true;
+	}
+	/* The oldest held packet is the one nearest its deadline anyway. */
+	r->count.overflow++;
+	while (r->free_head == REORDER_NONE)
+		give_up_gap(r, &r->bucket[r->slot[r->oldest].bucket], deliver, ctx);
+	return false;
+}
+
 void reorder_push(struct reorder *r, unsigned bucket, uint16_t seq, const uint8_t *pkt, size_t len, uint64_t now,
 		  reorder_deliver_fn deliver, void *ctx)
 {
 	struct reorder_bucket *b = &r->bucket[bucket % REORDER_BUCKETS];
-	uint32_t after;
 	int d;
 
 	if (!b->synced || (now > b->last_seen && now - b->last_seen > REORDER_IDLE_NS))
 		rebase(r, b, seq, deliver, ctx);
 	b->last_seen = now;
-	/* At most twice round: a full pool frees a slot, which may move this very bucket. */
-	for (;;) {
+	do {
 		d = seq_dist(seq, b->expected);
 		if (d < 0) {
 			take_late(r, b, seq, d, pkt, len, deliver, ctx);
@@ -277,26 +307,7 @@ void reorder_push(struct reorder *r, unsigned bucket, uint16_t seq, const uint8_
 			deliver_expected(r, b, pkt, len, deliver, ctx);
 			return;
 		}
-		if (!place_of(r, b, seq, &after)) {
-			r->count.dropped++;
-			return;
-		}
-		if (r->hold == 0 || len > r->slot_size) {
-			if (r->hold != 0)
-				r->count.oversize++;
-			skip_to(r, b, seq, deliver, ctx);
-			deliver_expected(r, b, pkt, len, deliver, ctx);
-			return;
-		}
-		if (r->free_head != REORDER_NONE) {
-			slot_hold(r, b, after, seq, pkt, len, now);
-			return;
-		}
-		/* Full: the oldest held packet is the one nearest its deadline anyway. */
-		r->count.overflow++;
-		while (r->free_head == REORDER_NONE)
-			give_up_gap(r, &r->bucket[r->slot[r->oldest].bucket], deliver, ctx);
-	}
+	} while (!take_ahead(r, b, seq, pkt, len, now, deliver, ctx)); /* at most twice: a slot is free now */
 }
 
 void reorder_tick(struct reorder *r, uint64_t now, reorder_deliver_fn deliver, void *ctx)

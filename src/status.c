@@ -25,6 +25,15 @@ const char *drop_reason_name(unsigned reason)
 	return "unknown";
 }
 
+const char *status_reorder_name(unsigned i)
+{
+	static const char *const names[STATUS_REORDER_COUNT] = { "held",	 "late",     "released_late",
+								  "gaps_skipped", "duplicates", "overflow",
+								  "oversize",	 "resyncs" };
+
+	return i < STATUS_REORDER_COUNT ? names[i] : "unknown";
+}
+
 double status_tx_share(const struct status *st, unsigned i)
 {
 	uint64_t total = 0;
@@ -94,7 +103,10 @@ void status_print_text(FILE *out, const struct status *st)
 			(unsigned long long)p->rx_bytes, 100.0 * status_tx_share(st, i), rtt, p->loss_ppm / 10000.0,
 			(double)p->rate_bps / 1e6);
 	}
-	fprintf(out, "  drops:");
+	fprintf(out, "  reorder: hold %.1f ms", (double)st->reorder_hold_ns / 1e6);
+	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
+		fprintf(out, " %s=%llu", status_reorder_name(r), (unsigned long long)st->reorder[r]);
+	fprintf(out, "\n  drops:");
 	for (unsigned r = 1; r < DROP_REASON_COUNT; r++) {
 		if (!st->drop[r])
 			continue;
@@ -163,7 +175,10 @@ void status_print_json(FILE *out, const struct status *st)
 			fputc(',', out);
 		json_path(out, st, i);
 	}
-	fprintf(out, "],\"drops\":{");
+	fprintf(out, "],\"reorder\":{\"hold_ms\":%.3f", (double)st->reorder_hold_ns / 1e6);
+	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
+		fprintf(out, ",\"%s\":%llu", status_reorder_name(r), (unsigned long long)st->reorder[r]);
+	fprintf(out, "},\"drops\":{");
 	for (unsigned r = 1; r < DROP_REASON_COUNT; r++)
 		fprintf(out, "%s\"%s\":%llu", r > 1 ? "," : "", drop_reason_name(r),
 			(unsigned long long)st->drop[r]);
@@ -293,6 +308,18 @@ static void prom_links(FILE *out, const struct status *sts, unsigned n)
 	for (unsigned k = 0; k < n; k++) {
 		prom_link_label(out, "netagg_handshakes_total", &sts[k]);
 		fprintf(out, "} %llu\n", (unsigned long long)sts[k].handshakes);
+	}
+	prom_family(out, "netagg_reorder_packets_total", "counter",
+		    "The receiver's reorder buffer: packets held, late, released at a deadline, gaps skipped, ...");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++) {
+			prom_link_label(out, "netagg_reorder_packets_total", &sts[k]);
+			fprintf(out, ",event=\"%s\"} %llu\n", status_reorder_name(r), (unsigned long long)sts[k].reorder[r]);
+		}
+	prom_family(out, "netagg_reorder_hold_seconds", "gauge", "How long a packet waits for a gap before it at most.");
+	for (unsigned k = 0; k < n; k++) {
+		prom_link_label(out, "netagg_reorder_hold_seconds", &sts[k]);
+		fprintf(out, "} %.6f\n", (double)sts[k].reorder_hold_ns / 1e9);
 	}
 	prom_family(out, "netagg_drops_total", "counter", "Frames and packets dropped, by reason.");
 	for (unsigned k = 0; k < n; k++)

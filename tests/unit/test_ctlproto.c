@@ -33,6 +33,9 @@ static void sample(struct status *st)
 	strcpy(st->cipher, "aes-256-gcm");
 	st->drop[WIRE_SHORT] = 3;
 	st->drop[DROP_TUN_WRITE] = 18446744073709551615ull;
+	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
+		st->reorder[r] = 100 + r;
+	st->reorder_hold_ns = 21500000;
 	st->npaths = 2;
 	for (unsigned i = 0; i < 2; i++) {
 		struct status_path *p = &st->path[i];

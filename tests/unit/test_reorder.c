@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reorder buffer on a synthetic clock: gaps filled and given up, wrap-around, pool exhaustion, resyncs, random streams. */
+/* Reorder buffer on a synthetic clock: gaps filled and given up, wrap-around, full pool, resyncs, random streams. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +9,13 @@
 #define MS 1000000ull
 #define SLOT 64
 #define MAXREC 400000
+
+/* Check's ck_assert reports every passing call to the runner; hot loops check quietly. */
+#define CHECK(c)                                                                                                       \
+	do {                                                                                                           \
+		if (!(c))                                                                                              \
+			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #c);                                             \
+	} while (0)
 
 /*
  * Every test packet says who it is: bucket, a test-wide id and its sequence number,
@@ -40,12 +47,12 @@ static void on_deliver(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct pkt_id p;
 
-	ck_assert_ptr_eq(ctx, &rec);
-	ck_assert_uint_ge(len, sizeof(p));
-	ck_assert_uint_lt(rec.n, MAXREC);
+	CHECK(ctx == &rec);
+	CHECK(len >= sizeof(p));
+	CHECK(rec.n < MAXREC);
 	memcpy(&p, pkt, sizeof(p));
 	for (size_t k = sizeof(p); k < len; k++)
-		ck_assert_uint_eq(pkt[k], (uint8_t)(p.id * 7 + k));
+		CHECK(pkt[k] == (uint8_t)(p.id * 7 + k));
 	rec.got[rec.n] = p;
 	rec.at[rec.n] = rec.now;
 	rec.n++;
@@ -557,6 +564,243 @@ START_TEST(reset_forgets_everything)
 }
 END_TEST
 
+static uint32_t rnd(uint32_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}
+
+/*
+ * A random multipath stream: NB buckets spread over the table, PER packets each, sent
+ * one every `spacing` ns in random bucket order, each delayed by a random amount up to
+ * `jitter` (a permutation within a window) and some dropped. Arrivals are pushed in
+ * order and the caller's timer is played exactly: every deadline up to an arrival is
+ * ticked at its own time first.
+ */
+enum { NB = 48, PER = 2500, NPKT = NB * PER };
+
+struct sim_pkt {
+	uint64_t arrival;
+	uint32_t id; /* bucket index * PER + the packet's index in its bucket */
+	bool dropped;
+};
+
+static struct sim_pkt sim[NPKT];
+static uint64_t sim_arrival[NPKT];
+
+static int by_arrival(const void *a, const void *b)
+{
+	const struct sim_pkt *x = a, *y = b;
+
+	if (x->arrival != y->arrival)
+		return x->arrival < y->arrival ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static unsigned bucket_of(unsigned bi)
+{
+	return bi * 21 + 5;
+}
+
+static uint16_t seq_of(unsigned bi, unsigned k)
+{
+	/* Bucket 0 starts just before the wrap; the others anywhere. */
+	return (uint16_t)(bi == 0 ? 65536 - PER / 2 + k : bi * 40503u + k);
+}
+
+static void run_sim(struct reorder *r, uint64_t hold, uint64_t jitter, unsigned drop_pct, uint32_t seed)
+{
+	unsigned sent[NB] = {0};
+	uint32_t st = seed;
+
+	setup(r, REORDER_SLOTS, hold);
+	for (unsigned n = 0; n < NPKT; n++) {
+		unsigned bi = rnd(&st) % NB;
+
+		while (sent[bi] == PER)
+			bi = (bi + 1) % NB;
+		sim[n].id = bi * PER + sent[bi]++;
+		sim[n].arrival = MS + n * 20000ull + rnd(&st) % (jitter + 1);
+		/* A bucket's first arrival is its base: let that be its first packet. */
+		if (sim[n].id % PER == 0)
+			sim[n].arrival = 0;
+		sim[n].dropped = sim[n].id % PER != 0 && rnd(&st) % 100 < drop_pct;
+		sim_arrival[sim[n].id] = sim[n].arrival;
+	}
+	qsort(sim, NPKT, sizeof(sim[0]), by_arrival);
+	for (unsigned n = 0; n < NPKT; n++) {
+		unsigned bi = sim[n].id / PER, k = sim[n].id % PER;
+		uint64_t dl;
+
+		if (sim[n].dropped)
+			continue;
+		while ((dl = reorder_next_deadline(r)) <= sim[n].arrival) {
+			uint32_t before = r->nheld;
+
+			tick(r, dl);
+			CHECK(r->nheld < before); /* the deadline was a real one */
+		}
+		push_len(r, bucket_of(bi), sim[n].id, seq_of(bi, k), sim[n].arrival, 12 + sim[n].id % (SLOT - 11));
+	}
+	for (uint64_t dl; (dl = reorder_next_deadline(r)) != UINT64_MAX;)
+		tick(r, dl);
+	ck_assert_uint_eq(r->nheld, 0);
+}
+
+/* Every packet not dropped delivered exactly once; returns how many went out of order. */
+static unsigned check_sim(void)
+{
+	static unsigned char seen[NPKT];
+	int top[NB];
+	unsigned n_sent = 0, out_of_order = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for (unsigned b = 0; b < NB; b++)
+		top[b] = -1;
+	for (unsigned n = 0; n < NPKT; n++)
+		n_sent += !sim[n].dropped;
+	ck_assert_uint_eq(rec.n, n_sent);
+	for (unsigned i = 0; i < rec.n; i++) {
+		uint32_t id = rec.got[i].id;
+		unsigned bi = id / PER, k = id % PER;
+
+		CHECK(id < NPKT);
+		CHECK(!seen[id]);
+		seen[id] = 1;
+		CHECK(rec.got[i].bucket == bucket_of(bi));
+		CHECK(rec.got[i].seq == seq_of(bi, k));
+		if ((int)k < top[bi])
+			out_of_order++;
+		else
+			top[bi] = (int)k;
+	}
+	for (unsigned n = 0; n < NPKT; n++)
+		CHECK(seen[sim[n].id] == !sim[n].dropped);
+	return out_of_order;
+}
+
+START_TEST(random_reordering_with_a_long_hold_is_undone)
+{
+	static struct reorder r;
+	int prev[NB];
+
+	run_sim(&r, UINT64_MAX / 2, 5 * MS, 0, 1);
+	ck_assert_uint_eq(check_sim(), 0);
+	ck_assert_uint_gt(r.count.held, NPKT / 4);
+	ck_assert_uint_eq(r.count.late + r.count.gaps + r.count.released_late + r.count.overflow, 0);
+	/* Nothing missing either: each bucket is exactly 0, 1, 2, ... */
+	for (unsigned b = 0; b < NB; b++)
+		prev[b] = -1;
+	for (unsigned i = 0; i < rec.n; i++) {
+		unsigned bi = rec.got[i].id / PER;
+
+		CHECK((int)(rec.got[i].id % PER) == prev[bi] + 1);
+		prev[bi]++;
+	}
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(random_loss_with_a_long_hold_loses_nothing_else)
+{
+	static struct reorder r;
+
+	/* Lost packets' gaps never fill: only the full pool moves them on. */
+	run_sim(&r, UINT64_MAX / 2, 5 * MS, 3, 2);
+	ck_assert_uint_eq(check_sim(), r.count.late);
+	ck_assert_uint_gt(r.count.overflow, 0);
+	reorder_free(&r);
+}
+END_TEST
+
+/* A hold longer than the jitter: gaps are skipped only for lost packets, and in time. */
+START_TEST(random_loss_with_a_sufficient_hold_stays_in_order)
+{
+	static struct reorder r;
+
+	run_sim(&r, 5 * MS + 1, 5 * MS, 3, 3);
+	ck_assert_uint_eq(check_sim(), 0);
+	ck_assert_uint_eq(r.count.late + r.count.overflow, 0);
+	/* Every gap given up held at least one lost packet. */
+	ck_assert_uint_gt(r.count.gaps, NPKT / 100);
+	ck_assert_uint_le(r.count.gaps, NPKT - rec.n);
+	for (unsigned i = 0; i < rec.n; i++)
+		CHECK(rec.at[i] - sim_arrival[rec.got[i].id] <= 5 * MS + 1);
+	reorder_free(&r);
+}
+END_TEST
+
+/* A hold shorter than the jitter: some packets come after their gap was given up. */
+START_TEST(random_loss_with_a_short_hold_is_late_but_complete)
+{
+	static struct reorder r;
+
+	run_sim(&r, 1 * MS, 5 * MS, 3, 4);
+	ck_assert_uint_eq(check_sim(), r.count.late);
+	ck_assert_uint_gt(r.count.late, 100);
+	ck_assert_uint_eq(r.count.overflow, 0);
+	for (unsigned i = 0; i < rec.n; i++)
+		CHECK(rec.at[i] - sim_arrival[rec.got[i].id] <= 1 * MS);
+	reorder_free(&r);
+}
+END_TEST
+
+/*
+ * Random operations on a tiny pool, hold changes, resets and sequence jumps included:
+ * every packet pushed is delivered once, dropped as a duplicate, still held, or
+ * discarded by a reset, and a tick at the announced deadline always releases something.
+ */
+START_TEST(random_operations_keep_the_books)
+{
+	static struct reorder r;
+	uint16_t next[4] = {0, 100, 65500, 40000};
+	uint64_t now = 0, pushed = 0, discarded = 0;
+	const uint64_t holds[] = {0, 1000, 50000, UINT64_MAX / 2};
+	uint32_t st = 99;
+
+	setup(&r, 8, 50000);
+	for (unsigned op = 0; op < 300000; op++) {
+		uint32_t x = rnd(&st);
+		unsigned b = x % 4;
+
+		now += rnd(&st) % 3000;
+		if (x % 1000 == 0) {
+			discarded += r.nheld;
+			reorder_reset(&r);
+		} else if (x % 97 == 0) {
+			reorder_set_hold(&r, holds[(x >> 8) % 4]);
+		} else if (x % 13 == 0) {
+			uint64_t dl = reorder_next_deadline(&r);
+
+			if (dl <= now) {
+				uint32_t before = r.nheld;
+
+				tick(&r, dl);
+				CHECK(r.nheld < before);
+			}
+		} else {
+			int step = (x >> 8) % 64 == 0 ? (int)(rnd(&st) % 65536) : (int)((x >> 16) % 24) - 6;
+			uint16_t seq = (uint16_t)(next[b] + step);
+
+			if (step > 0)
+				next[b] = (uint16_t)(next[b] + 1);
+			push_len(&r, b * 256, (uint32_t)pushed, seq, now, 12 + x % (SLOT - 11));
+			pushed++;
+		}
+		CHECK(r.nheld <= 8);
+		CHECK(rec.n + r.count.dropped + r.nheld + discarded == pushed);
+		CHECK((r.nheld == 0) == (reorder_next_deadline(&r) == UINT64_MAX));
+		if (rec.n > MAXREC - 100) { /* keep the books, not the log */
+			pushed -= rec.n;
+			rec.n = 0;
+		}
+	}
+	reorder_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reorder");
@@ -579,6 +823,11 @@ int main(void)
 	tcase_add_test(tc, resync_after_idle);
 	tcase_add_test(tc, resync_after_a_sender_restart);
 	tcase_add_test(tc, reset_forgets_everything);
+	tcase_add_test(tc, random_reordering_with_a_long_hold_is_undone);
+	tcase_add_test(tc, random_loss_with_a_long_hold_loses_nothing_else);
+	tcase_add_test(tc, random_loss_with_a_sufficient_hold_stays_in_order);
+	tcase_add_test(tc, random_loss_with_a_short_hold_is_late_but_complete);
+	tcase_add_test(tc, random_operations_keep_the_books);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
