@@ -70,6 +70,7 @@ struct conf {
 	struct conf_path path[WIRE_MAX_PATHS];
 	unsigned npaths;
 	bool host_setup; /* up makes the sysctl, rule and route changes the paths need (default true) */
+	bool reorder;    /* udp: the receiver restores each flow's order (default true; live) */
 	bool forwarding; /* up enables IP forwarding (a router bonding a LAN); default false */
 	unsigned queue;  /* raw mode: NFQUEUE number */
 	struct conf_rule rule[CONF_MAX_RULES]; /* raw mode */

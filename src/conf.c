@@ -558,6 +558,9 @@ static bool read_udp(struct reader *r, const config_setting_t *root, struct conf
 		return false;
 	if (!read_paths(r, root, c))
 		return false;
+	c->reorder = true;
+	if ((s = config_setting_get_member(root, "reorder")) && !get_bool(r, s, &c->reorder))
+		return false;
 	return read_security(r, root, c);
 }
 
@@ -566,7 +569,7 @@ static bool refuse_other_mode_keys(struct reader *r, const config_setting_t *roo
 {
 	/* Raw mode has no tunnel and no keepalives: probing keys would silently do nothing. */
 	static const char *const udp_only[] = { "address", "mtu", "paths", "key_file", "cipher", "rekey_interval",
-						"probe_interval", "down_after", NULL };
+						"probe_interval", "down_after", "reorder", NULL };
 	static const char *const raw_only[] = { "rules", "queue", NULL };
 	const char *const *other = c->mode == CONF_MODE_RAW ? udp_only : raw_only;
 
@@ -601,7 +604,7 @@ static bool read_root(struct reader *r, const config_setting_t *root, struct con
 {
 	static const char *const known[] = { "interface", "mode", "address", "mtu", "probe_interval", "down_after",
 					     "paths", "key_file", "cipher", "user", "rekey_interval",
-					     "host_setup", "forwarding", "queue", "rules", NULL };
+					     "host_setup", "forwarding", "queue", "rules", "reorder", NULL };
 	const config_setting_t *s;
 
 	if (!check_keys(r, root, known))
@@ -834,6 +837,8 @@ void conf_print(FILE *out, const struct conf *c)
 	if (c->key_file[0])
 		fprintf(out, "key_file = \"%s\";\n", c->key_file);
 	fprintf(out, "cipher = \"%s\";\n", conf_cipher_name(c->cipher));
+	if (!c->reorder)
+		fprintf(out, "reorder = false;\n");
 	print_common(out, c);
 	fprintf(out, "rekey_interval = %u;\n", c->rekey_interval);
 	fprintf(out, "paths = (\n");

@@ -232,7 +232,7 @@ void link_update_hold(struct link *l)
 		hi = pr->srtt / 2 > hi ? pr->srtt / 2 : hi;
 		var = pr->rttvar > var ? pr->rttvar : var;
 	}
-	if (usable > 1)
+	if (usable > 1 && l->conf.reorder)
 		hold = hi - lo + 2 * var + LINK_REORDER_HOLD_MIN_NS;
 	reorder_set_hold(&l->reorder, hold < LINK_REORDER_HOLD_MAX_NS ? hold : LINK_REORDER_HOLD_MAX_NS);
 }
