@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "autow.h"
 #include "conf.h"
 #include "flow.h"
 #include "handshake.h"
@@ -56,6 +57,7 @@ struct link {
 	struct health health[WIRE_MAX_PATHS];
 	struct probe probe[WIRE_MAX_PATHS];
 	struct reorder reorder; /* the peer's data, put back in order per flow bucket */
+	struct autow autow;     /* weights = "auto" */
 	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
 	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
@@ -102,7 +104,7 @@ void link_update_hold(struct link *l);
 unsigned link_overhead(int family);
 
 /* Applies a configuration that conf_reload_check accepted: weights, backup, probing, rekeying, cipher. */
-void link_apply(struct link *l, const struct conf *c);
+void link_apply(struct link *l, const struct conf *c, uint64_t now);
 
 /* Key exchange (keying.c). */
 /* A session is forgotten 2.5 rekey intervals after its handshake (300 s at the default 120 s):

@@ -548,6 +548,19 @@ static bool read_raw(struct reader *r, const config_setting_t *root, struct conf
 	return read_rules(r, root, c);
 }
 
+/* "auto" is the only value: fixed weights are the default, given per path. */
+static bool read_weights_mode(struct reader *r, const config_setting_t *s, struct conf *c)
+{
+	const char *v = NULL;
+
+	if (!get_string(r, s, &v))
+		return false;
+	if (strcmp(v, "auto") != 0)
+		return fail_at(r, s, "weights \"%s\" must be \"auto\" (or left out: each path's weight, fixed)", v);
+	c->auto_weights = true;
+	return true;
+}
+
 static bool read_udp(struct reader *r, const config_setting_t *root, struct conf *c)
 {
 	const config_setting_t *s;
@@ -561,6 +574,8 @@ static bool read_udp(struct reader *r, const config_setting_t *root, struct conf
 	c->reorder = true;
 	if ((s = config_setting_get_member(root, "reorder")) && !get_bool(r, s, &c->reorder))
 		return false;
+	if ((s = config_setting_get_member(root, "weights")) && !read_weights_mode(r, s, c))
+		return false;
 	return read_security(r, root, c);
 }
 
@@ -569,7 +584,7 @@ static bool refuse_other_mode_keys(struct reader *r, const config_setting_t *roo
 {
 	/* Raw mode has no tunnel and no keepalives: probing keys would silently do nothing. */
 	static const char *const udp_only[] = { "address", "mtu", "paths", "key_file", "cipher", "rekey_interval",
-						"probe_interval", "down_after", "reorder", NULL };
+						"probe_interval", "down_after", "reorder", "weights", NULL };
 	static const char *const raw_only[] = { "rules", "queue", NULL };
 	const char *const *other = c->mode == CONF_MODE_RAW ? udp_only : raw_only;
 
@@ -604,7 +619,7 @@ static bool read_root(struct reader *r, const config_setting_t *root, struct con
 {
 	static const char *const known[] = { "interface", "mode", "address", "mtu", "probe_interval", "down_after",
 					     "paths", "key_file", "cipher", "user", "rekey_interval",
-					     "host_setup", "forwarding", "queue", "rules", "reorder", NULL };
+					     "host_setup", "forwarding", "queue", "rules", "reorder", "weights", NULL };
 	const config_setting_t *s;
 
 	if (!check_keys(r, root, known))
@@ -839,6 +854,8 @@ void conf_print(FILE *out, const struct conf *c)
 	fprintf(out, "cipher = \"%s\";\n", conf_cipher_name(c->cipher));
 	if (!c->reorder)
 		fprintf(out, "reorder = false;\n");
+	if (c->auto_weights)
+		fprintf(out, "weights = \"auto\";\n");
 	print_common(out, c);
 	fprintf(out, "rekey_interval = %u;\n", c->rekey_interval);
 	fprintf(out, "paths = (\n");

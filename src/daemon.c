@@ -162,7 +162,7 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 		log_warnx("reload: %s: %s; keeping the running configuration", d->file, err);
 	else {
 		if (!d->raw)
-			link_apply(&d->link, &next);
+			link_apply(&d->link, &next, mono_ns());
 		log_info("reload: %s applied", d->file);
 	}
 	notify_send("READY=1");

@@ -342,11 +342,37 @@ static void probe_path(struct link *l, unsigned i, uint64_t now, uint64_t probe)
 	link_send_keepalive(l, &l->path[i], now);
 }
 
+/* weights = "auto": the scheduler's weights follow what the probes measure. */
+static void auto_weights(struct link *l, uint64_t now)
+{
+	struct autow_sample s[WIRE_MAX_PATHS];
+	uint32_t w[WIRE_MAX_PATHS];
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		const struct probe *pr = &l->probe[i];
+
+		s[i] = (struct autow_sample){
+			.usable = health_usable(&l->health[i]) && pr->have_rtt,
+			.rate_bps = pr->rate_bps,
+			.srtt_ns = pr->srtt,
+			.min_rtt_ns = pr->min_rtt,
+			.loss_ppm = probe_loss_ppm(pr),
+		};
+	}
+	if (!autow_update(&l->autow, s, now, w))
+		return;
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		if (w[i] != l->sched.weight[i])
+			sched_set_weight(&l->sched, i, w[i]);
+}
+
 void link_tick(struct link *l, uint64_t now)
 {
 	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
 
 	keying_tick(l, now);
+	if (l->conf.auto_weights)
+		auto_weights(l, now);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		struct path *p = &l->path[i];
 		uint64_t busy = busy_since(l, i, now, probe);

@@ -112,6 +112,7 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 		weights[i] = l->conf.path[i].weight;
 	}
 	sched_init(&l->sched, l->conf.npaths, weights);
+	autow_init(&l->autow, l->conf.npaths, weights, now);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		/* A returning path must be heard for half a down_after before it is trusted again. */
 		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, down_after / 2, now);
@@ -164,11 +165,18 @@ void link_close(struct link *l)
 	reorder_free(&l->reorder);
 }
 
-void link_apply(struct link *l, const struct conf *c)
+void link_apply(struct link *l, const struct conf *c, uint64_t now)
 {
-	for (unsigned i = 0; i < c->npaths; i++)
-		if (c->path[i].weight != l->conf.path[i].weight)
+	uint32_t weights[WIRE_MAX_PATHS];
+
+	/* New configured weights, or auto switched on or off: start again from the configured ones. */
+	for (unsigned i = 0; i < c->npaths; i++) {
+		weights[i] = c->path[i].weight;
+		if (c->path[i].weight != l->conf.path[i].weight || c->auto_weights != l->conf.auto_weights)
 			sched_set_weight(&l->sched, i, c->path[i].weight);
+	}
+	if (c->auto_weights != l->conf.auto_weights || memcmp(&l->conf.path, &c->path, sizeof(c->path)) != 0)
+		autow_init(&l->autow, c->npaths, weights, now);
 	l->conf = *c;
 	/* The paths point into the config they were opened with: keep them pointing at the new copy. */
 	for (unsigned i = 0; i < c->npaths; i++) {

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* weights = "auto": each path's weight follows its measured capacity, so queues stay short. */
+#ifndef NETAGG_AUTOW_H
+#define NETAGG_AUTOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+#define AUTOW_INTERVAL_NS (500ull * 1000000ull) /* how often weights are revised */
+#define AUTOW_SCALE 10000u                      /* weights sum to about this */
+#define AUTOW_QUEUE_MIN_NS (5ull * 1000000ull)  /* queueing delay that means a path is full ... */
+#define AUTOW_QUEUE_FRACTION 4                  /* ... or a quarter of its base RTT, if more */
+#define AUTOW_LOSS_PPM 20000                    /* loss that means a path is full (2 %) */
+#define AUTOW_GROWTH_PERCENT 10                 /* a path with room gets this much more each revision */
+#define AUTOW_MIN_BPS 64000                     /* below this the link is idle: weights stay */
+#define AUTOW_HEADROOM 4                        /* an estimate stays within 4x what the path delivers */
+
+/* What the probes tell about one path at a revision. */
+struct autow_sample {
+	bool usable;       /* up or degraded, and measured */
+	uint64_t rate_bps; /* the peer's receive rate on the path */
+	uint64_t srtt_ns, min_rtt_ns;
+	uint32_t loss_ppm;
+};
+
+/*
+ * Capacity estimates per path, bits per second. A full path (its RTT above its base by
+ * AUTOW_QUEUE_MIN_NS or a quarter of the base, whichever is more, or losing
+ * AUTOW_LOSS_PPM) is worth what it delivers; a path with room is worth a little more
+ * than it delivers or was estimated at, so its share grows until it fills. The
+ * configured weights give the split until the paths have carried traffic.
+ */
+struct autow {
+	unsigned npaths;
+	uint32_t configured[WIRE_MAX_PATHS];
+	uint64_t capacity[WIRE_MAX_PATHS]; /* 0: not estimated yet */
+	uint64_t next_at;                  /* ns: the next revision */
+};
+
+void autow_init(struct autow *a, unsigned npaths, const uint32_t *configured, uint64_t now);
+
+/*
+ * Revises the weights when due and the link carries traffic; returns true and fills
+ * weights (1 .. SCHED_MAX_WEIGHT each) when they should change.
+ */
+bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, uint32_t *weights);
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Automatic weights against a model of two bottlenecks fed by a constant load. */
+#include "autow.h"
+#include "unit.h"
+
+#define MS 1000000ull
+
+/* Offers `load` bps split by weights over paths of capacity cap[]; fills what the probes would see. */
+static void model(const uint32_t *w, const uint64_t *cap, uint64_t load, unsigned n, struct autow_sample *s)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		total += w[i];
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t offered = load * w[i] / total;
+
+		s[i].usable = true;
+		s[i].min_rtt_ns = 20 * MS;
+		s[i].rate_bps = offered < cap[i] ? offered : cap[i];
+		/* An overfull path's queue grows: its RTT is well above the base. */
+		s[i].srtt_ns = offered > cap[i] ? 60 * MS : 21 * MS;
+		s[i].loss_ppm = 0;
+	}
+}
+
+static double share(const uint32_t *w, unsigned i, unsigned n)
+{
+	double total = 0;
+
+	for (unsigned k = 0; k < n; k++)
+		total += w[k];
+	return w[i] / total;
+}
+
+START_TEST(wrong_weights_converge_to_the_capacities)
+{
+	const uint32_t configured[2] = { 1, 1 };
+	const uint64_t cap[2] = { 7500000, 2500000 };
+	uint32_t w[2] = { 1, 1 };
+	struct autow_sample s[2];
+	struct autow a;
+	uint64_t now = 0;
+
+	autow_init(&a, 2, configured, now);
+	for (unsigned round = 0; round < 40; round++) {
+		now += AUTOW_INTERVAL_NS;
+		model(w, cap, 10000000, 2, s);
+		autow_update(&a, s, now, w);
+	}
+	ck_assert_msg(share(w, 0, 2) > 0.70 && share(w, 0, 2) < 0.80, "path 1 share %.3f", share(w, 0, 2));
+	/* A full path is worth what it delivers: the estimate sits near the real capacity. */
+	ck_assert_uint_le(a.capacity[1], 2500000 * 5 / 4);
+	ck_assert_uint_le(a.capacity[0], 7500000 * 5 / 4);
+}
+END_TEST
+
+START_TEST(a_path_that_slows_down_loses_its_share)
+{
+	const uint32_t configured[2] = { 7500, 2500 };
+	uint64_t cap[2] = { 7500000, 2500000 };
+	uint32_t w[2] = { 7500, 2500 };
+	struct autow_sample s[2];
+	struct autow a;
+	uint64_t now = 0;
+
+	autow_init(&a, 2, configured, now);
+	for (unsigned round = 0; round < 60; round++) {
+		if (round == 20)
+			cap[0] = 2500000; /* path 1 drops to a third */
+		now += AUTOW_INTERVAL_NS;
+		model(w, cap, 5000000, 2, s);
+		autow_update(&a, s, now, w);
+	}
+	ck_assert_msg(share(w, 0, 2) > 0.42 && share(w, 0, 2) < 0.58, "path 1 share %.3f", share(w, 0, 2));
+}
+END_TEST
+
+START_TEST(idle_links_and_early_calls_change_nothing)
+{
+	const uint32_t configured[2] = { 3, 1 };
+	uint32_t w[2] = { 3, 1 };
+	struct autow_sample s[2] = { { .usable = true, .rate_bps = 1000 }, { .usable = true, .rate_bps = 1000 } };
+	struct autow a;
+
+	autow_init(&a, 2, configured, 0);
+	ck_assert(!autow_update(&a, s, AUTOW_INTERVAL_NS - 1, w)); /* not due */
+	ck_assert(!autow_update(&a, s, AUTOW_INTERVAL_NS, w));     /* idle */
+	ck_assert_uint_eq(w[0], 3);
+}
+END_TEST
+
+START_TEST(a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded)
+{
+	const uint32_t configured[2] = { 100, 300 };
+	uint32_t w[2];
+	struct autow_sample s[2] = {
+		{ .usable = true, .rate_bps = 1000000, .srtt_ns = 20 * MS, .min_rtt_ns = 20 * MS },
+		{ .usable = false },
+	};
+	struct autow a;
+	uint64_t now = 0;
+
+	autow_init(&a, 2, configured, 0);
+	for (unsigned round = 0; round < 100000; round++) {
+		now += AUTOW_INTERVAL_NS;
+		ck_assert(autow_update(&a, s, now, w));
+	}
+	ck_assert_uint_eq(w[1], 300);
+	ck_assert_uint_eq(w[0], AUTOW_SCALE);
+	ck_assert_uint_le(a.capacity[0], AUTOW_HEADROOM * 1000000 + AUTOW_MIN_BPS);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("autow");
+	TCase *tc = tcase_create("autow");
+
+	tcase_add_test(tc, wrong_weights_converge_to_the_capacities);
+	tcase_add_test(tc, a_path_that_slows_down_loses_its_share);
+	tcase_add_test(tc, idle_links_and_early_calls_change_nothing);
+	tcase_add_test(tc, a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
