@@ -18,9 +18,11 @@
 #include "ctlproto.h"
 #include "link.h"
 #include "log.h"
+#include "netmon.h"
 #include "notify.h"
 #include "privdrop.h"
 #include "rawlink.h"
+#include "rebind.h"
 #include "rundir.h"
 
 #define MAX_CTL_CONNS 8
@@ -56,6 +58,8 @@ struct daemon {
 	unsigned nconns;
 	ev_timer tick;
 	ev_timer reorder; /* the next deadline of the reorder buffer */
+	struct netmon netmon; /* device and address changes, for rebind */
+	ev_io netmon_io;
 	ev_signal sigint, sigterm, sighup;
 	const char *file; /* the config, read again on SIGHUP */
 	bool link_opened, pid_written;
@@ -137,6 +141,42 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	arm_reorder(d, now);
 }
 
+/* Moves the watchers of the paths whose sockets rebind re-opened onto their new descriptors. */
+static void rewatch_paths(struct daemon *d, unsigned reopened)
+{
+	for (unsigned i = 0; i < d->link.conf.npaths; i++) {
+		if (!(reopened & (1u << i)))
+			continue;
+		ev_io_stop(d->loop, &d->path_io[i].io);
+		ev_io_set(&d->path_io[i].io, d->link.path[i].fd, EV_READ);
+		ev_io_start(d->loop, &d->path_io[i].io);
+	}
+}
+
+struct netmon_batch {
+	struct daemon *d;
+	uint64_t now;
+	unsigned reopened; /* bit i: path i has a new fd */
+};
+
+static void on_netmon_event(const struct netmon_event *e, void *arg)
+{
+	struct netmon_batch *b = arg;
+
+	rebind_on_event(&b->d->link, e, b->now, &b->reopened);
+}
+
+static void on_netmon(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct daemon *d = w->data;
+	struct netmon_batch b = { .d = d, .now = mono_ns(), .reopened = 0 };
+
+	(void)loop;
+	(void)revents;
+	netmon_read(&d->netmon, on_netmon_event, &b);
+	rewatch_paths(d, b.reopened);
+}
+
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	(void)revents;
@@ -164,6 +204,14 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 		if (!d->raw)
 			link_apply(&d->link, &next, mono_ns());
 		log_info("reload: %s applied", d->file);
+	}
+	/* Whatever the config: a device re-created while events were missed is caught here
+	 * (the OpenWrt hotplug hook sends SIGHUP when an interface comes up). */
+	if (!d->raw) {
+		unsigned reopened = 0;
+
+		rebind_check(&d->link, mono_ns(), &reopened);
+		rewatch_paths(d, reopened);
 	}
 	notify_send("READY=1");
 }
@@ -304,6 +352,8 @@ static bool start(struct daemon *d, const struct conf *c, char *err, size_t errl
 	if (d->raw ? !rawlink_open(&d->rawlink, c, err, errlen) : !link_open(&d->link, c, mono_ns(), err, errlen))
 		return false;
 	d->link_opened = true;
+	if (!d->raw && !netmon_open(&d->netmon, err, errlen))
+		return false;
 	d->ctl_fd = ctl_listen(d->sock_path, err, errlen);
 	if (d->ctl_fd < 0)
 		return false;
@@ -327,6 +377,9 @@ static void watch_link(struct daemon *d)
 		ev_io_init(&pw->io, on_path, d->link.path[i].fd, EV_READ);
 		ev_io_start(d->loop, &pw->io);
 	}
+	d->netmon_io.data = d;
+	ev_io_init(&d->netmon_io, on_netmon, netmon_fd(&d->netmon), EV_READ);
+	ev_io_start(d->loop, &d->netmon_io);
 	/* The first tick comes at once: its keepalives let the accepting side learn us before any data. */
 	d->tick.data = d;
 	ev_timer_init(&d->tick, on_tick, 0., TICK_SECONDS);
@@ -368,6 +421,7 @@ static void stop(struct daemon *d)
 	 * After dropping root these unlinks fail; `netagg down` removes the files then. */
 	if (d->pid_written)
 		unlink(d->pid_path);
+	netmon_close(&d->netmon);
 	if (d->link_opened && d->raw)
 		rawlink_close(&d->rawlink);
 	else if (d->link_opened)
