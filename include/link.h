@@ -9,6 +9,7 @@
 
 #include "autow.h"
 #include "conf.h"
+#include "delayline.h"
 #include "flow.h"
 #include "handshake.h"
 #include "health.h"
@@ -57,12 +58,16 @@ struct link {
 	struct health health[WIRE_MAX_PATHS];
 	struct probe probe[WIRE_MAX_PATHS];
 	struct reorder reorder; /* the peer's data, put back in order per flow bucket */
+	struct delayline delay; /* ... after the faster paths' data waited for the slowest path's delay */
+	uint32_t owd[WIRE_MAX_PATHS]; /* smoothed (our stamp - peer's stamp) of its frames: one-way delay + clock offset, us */
+	bool have_owd[WIRE_MAX_PATHS];
 	struct autow autow;     /* weights = "auto" */
 	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
 	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
 	uint64_t data_tx_since[WIRE_MAX_PATHS]; /* start of the current run of data sent on it */
 	uint64_t seq;            /* next global sequence number */
+	uint64_t now;            /* of the packet being delivered, for callbacks that need it */
 	uint16_t flow_seq[FLOW_BUCKETS]; /* next sequence number per flow bucket of the data sent */
 	uint64_t drop[DROP_REASON_COUNT];
 	size_t slot;     /* bytes per frame buffer */
@@ -99,6 +104,8 @@ void link_update_hold(struct link *l);
 #define LINK_REORDER_HOLD_MAX_NS (200ull * 1000000ull)
 #define LINK_REORDER_HOLD_MIN_NS (2ull * 1000000ull) /* scheduling noise of the two hosts */
 #define LINK_REORDER_SLOTS 2048
+#define LINK_DELAY_SLOTS 4096
+#define LINK_EQUALIZE_MAX_NS (100ull * 1000000ull) /* the most a faster path's packets are delayed */
 
 /* Bytes a frame adds on the wire around an inner packet, outer IP and UDP included. */
 unsigned link_overhead(int family);

@@ -192,24 +192,76 @@ static void write_tun(void *ctx, const uint8_t *payload, size_t len)
 		l->drop[DROP_TUN_WRITE]++;
 }
 
-/* A checked inner packet goes through the reorder buffer: out or held, never both. */
-static void deliver(struct link *l, const uint8_t *payload, size_t len, uint16_t flow_seq, uint64_t now)
+static void to_reorder(void *ctx, unsigned path, uint32_t flow_seq, const uint8_t *pkt, size_t len)
+{
+	struct link *l = ctx;
+
+	(void)path;
+	reorder_push(&l->reorder, flow_bucket(pkt, len), (uint16_t)flow_seq, pkt, len, l->now, write_tun, l);
+}
+
+/* A checked inner packet waits out its path's delay deficit, then goes through the reorder buffer. */
+static void deliver(struct link *l, unsigned path, const uint8_t *payload, size_t len, uint16_t flow_seq,
+		    uint64_t now)
 {
 	if (wire_check_inner(payload, len) != WIRE_OK) {
 		l->drop[WIRE_BAD_INNER]++;
 		return;
 	}
-	reorder_push(&l->reorder, flow_bucket(payload, len), flow_seq, payload, len, now, write_tun, l);
+	l->now = now;
+	delayline_push(&l->delay, path, flow_seq, payload, len, now, to_reorder, l);
 }
 
 void link_reorder_tick(struct link *l, uint64_t now)
 {
+	l->now = now;
+	delayline_tick(&l->delay, now, to_reorder, l);
 	reorder_tick(&l->reorder, now, write_tun, l);
 }
 
 uint64_t link_reorder_deadline(const struct link *l)
 {
-	return reorder_next_deadline(&l->reorder);
+	uint64_t a = reorder_next_deadline(&l->reorder), b = delayline_next(&l->delay);
+
+	return a < b ? a : b;
+}
+
+/* One-way delay plus the clocks' offset, per path: only differences between paths mean anything. */
+static void note_owd(struct link *l, unsigned i, uint32_t peer_stamp, uint64_t now)
+{
+	uint32_t sample = stamp(now) - peer_stamp;
+
+	if (!l->have_owd[i]) {
+		l->owd[i] = sample;
+		l->have_owd[i] = true;
+		return;
+	}
+	/* Smoothed by 1/16 per frame, in wrap-around arithmetic. */
+	l->owd[i] += (uint32_t)((int32_t)(sample - l->owd[i]) / 16);
+}
+
+/* Each usable path's packets wait the difference to the slowest usable path's one-way delay. */
+static void update_equalize(struct link *l)
+{
+	uint32_t slowest = 0;
+	bool any = false;
+	unsigned usable = 0;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		if (!health_usable(&l->health[i]) || !l->have_owd[i])
+			continue;
+		usable++;
+		if (!any || (int32_t)(l->owd[i] - slowest) > 0)
+			slowest = l->owd[i];
+		any = true;
+	}
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		uint64_t extra = 0;
+
+		if (usable > 1 && l->conf.reorder && health_usable(&l->health[i]) && l->have_owd[i])
+			extra = (uint64_t)(uint32_t)(slowest - l->owd[i]) * 1000;
+		delayline_set_extra(&l->delay, i, extra < LINK_EQUALIZE_MAX_NS ? extra : LINK_EQUALIZE_MAX_NS);
+	}
 }
 
 /*
@@ -235,6 +287,7 @@ void link_update_hold(struct link *l)
 	if (usable > 1 && l->conf.reorder)
 		hold = hi - lo + 2 * var + LINK_REORDER_HOLD_MIN_NS;
 	reorder_set_hold(&l->reorder, hold < LINK_REORDER_HOLD_MAX_NS ? hold : LINK_REORDER_HOLD_MAX_NS);
+	update_equalize(l);
 }
 
 /* Opens a sealed frame in place: the replay window is only touched once it proved authentic. */
@@ -295,9 +348,10 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	probe_on_frame(&l->probe[p->index], h.path_seq, h.timestamp_us, (uint32_t)len, now);
 	p->stats.rx_packets++;
 	p->stats.rx_bytes += len;
+	note_owd(l, p->index, h.timestamp_us, now);
 	if (h.type == WIRE_DATA) {
 		l->data_rx_at[p->index] = now;
-		deliver(l, buf + WIRE_HEADER_LEN, h.length, h.flow_seq, now);
+		deliver(l, p->index, buf + WIRE_HEADER_LEN, h.length, h.flow_seq, now);
 	}
 	else if (h.type == WIRE_KEEPALIVE)
 		take_report(l, p, buf + WIRE_HEADER_LEN, h.timestamp_us, now);

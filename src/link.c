@@ -143,7 +143,7 @@ bool link_open(struct link *l, const struct conf *c, uint64_t now, char *err, si
 		link_close(l);
 		return false;
 	}
-	if (!reorder_init(&l->reorder, l->mtu, LINK_REORDER_SLOTS)) {
+	if (!reorder_init(&l->reorder, l->mtu, LINK_REORDER_SLOTS) || !delayline_init(&l->delay, l->mtu, LINK_DELAY_SLOTS)) {
 		snprintf(err, errlen, "out of memory for the reorder buffer");
 		link_close(l);
 		return false;
@@ -163,6 +163,7 @@ void link_close(struct link *l)
 	keying_wipe(l);
 	path_rx_free(&l->rx);
 	reorder_free(&l->reorder);
+	delayline_free(&l->delay);
 }
 
 void link_apply(struct link *l, const struct conf *c, uint64_t now)
@@ -265,5 +266,6 @@ void link_snapshot(const struct link *l, struct status *st)
 		sp->tx_errors = p->stats.tx_errors;
 		snapshot_probe(&l->probe[i], sp);
 		snapshot_health(&l->health[i], sp);
+		sp->equalize_ns = l->delay.extra[i];
 	}
 }

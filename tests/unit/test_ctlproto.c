@@ -59,6 +59,7 @@ static void sample(struct status *st)
 		p->lost = 77 + i;
 		p->rate_bps = i ? 0 : 7312000;
 		p->failures = 3 * i;
+		p->equalize_ns = i ? 0 : 30000000;
 	}
 }
 
