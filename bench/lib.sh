@@ -101,7 +101,12 @@ bench_bond() {
 		na_down "$side" >/dev/null 2>&1
 		unset "NA_PID[$side]"
 	done
-	na_bond v4 "$@" >/dev/null || die "netagg up failed"
+	write_configs v4 "$@"
+	# BENCH_AUTO=1: weights = "auto", the given weights only the starting point.
+	if [ "${BENCH_AUTO:-0}" = 1 ]; then
+		for side in A B; do sed -i 's/^interface = .*/&\nweights = "auto";/' "$(na_conf "$side")"; done
+	fi
+	{ na_up B && na_up A; } >/dev/null || die "netagg up failed"
 	wait_ping A "$TUN_V4_B" 5 || die "no ping through the tunnel"
 	for _ in $(seq 30); do
 		[ "$(na_status A | jq '[.paths[] | select(.state == "up")] | length')" = "$n" ] &&

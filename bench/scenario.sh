@@ -181,7 +181,7 @@ scn_raw() {
 # path alone (direct TCP), MPTCP over both. CASES limits to some of: netagg single mptcp.
 agg_set() {
 	local label=$1 r1=$2 d1=$3 r2=$4 d2=$5 w1=$6 w2=$7 t=$8 tag=$9 loss=${10:-0%}
-	local cases=${11:-netagg single mptcp} b1 b2 cc ts=${T_SINGLE:-10}
+	local cases=${11:-netagg auto single mptcp} b1 b2 cc ts=${T_SINGLE:-10} aw
 	SET=$label
 	b1=$(rate_bps "$r1"); b2=$(rate_bps "$r2")
 	topo_create 2 v4
@@ -195,6 +195,14 @@ agg_set() {
 		set_cc "$cc" || { note "congestion control $cc not available"; continue; }
 		[[ $cases == *netagg* ]] && transfer tunnel "netagg 2 paths $w1:$w2" "$cc" "$t" \
 			sum="$RSUM" ceil="$NA_CEIL" plot="$tag-$cc-netagg"
+		if [[ $cases == *auto* ]]; then
+			# weights = "auto" from a deliberately wrong start (1:1, or 1:3 where 1:1 is right).
+			if [ "$w1" = "$w2" ]; then aw="1 3"; else aw="1 1"; fi
+			BENCH_AUTO=1 bench_bond $aw
+			transfer tunnel "netagg auto from ${aw/ /:}" "$cc" "$t" sum="$RSUM" ceil="$NA_CEIL" \
+				plot="$tag-$cc-auto"
+			bench_bond "$w1" "$w2"
+		fi
 		if [[ $cases == *single* ]]; then
 			transfer direct1 "direct TCP, path 1 alone" "$cc" "$ts" sum="$RSUM" ceil="$TCP_CEIL1"
 			transfer direct2 "direct TCP, path 2 alone" "$cc" "$ts" sum="$RSUM" ceil="$TCP_CEIL2"

@@ -23,6 +23,8 @@ bool delayline_init(struct delayline *d, size_t slot_size, unsigned nslots)
 		delayline_free(d);
 		return false;
 	}
+	/* Touched now, so the memory is there when the pool fills and the footprint stays flat. */
+	memset(d->data, 0xa5, slot_size * nslots); /* not 0: malloc+memset(0) may become a lazy calloc */
 	d->slot_size = slot_size;
 	d->nslots = nslots;
 	for (uint32_t i = 0; i < nslots; i++)

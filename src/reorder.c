@@ -64,6 +64,8 @@ bool reorder_init(struct reorder *r, size_t slot_size, unsigned nslots)
 		reorder_free(r);
 		return false;
 	}
+	/* Touched now, so the memory is there when the pool fills and the footprint stays flat. */
+	memset(r->data, 0xa5, slot_size * nslots); /* not 0: malloc+memset(0) may become a lazy calloc */
 	r->slot_size = slot_size;
 	r->nslots = nslots;
 	pool_clear(r);
