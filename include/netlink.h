@@ -8,6 +8,11 @@
 
 #include "addr.h"
 
+struct nlmsghdr;
+
+/* Sends one rtnetlink request (which must ask for NLM_F_ACK) and returns 0 or the kernel's errno. */
+int netlink_talk(struct nlmsghdr *nlh);
+
 /* Sets the MTU of interface `ifindex` and brings it up. */
 bool netlink_link_up(unsigned ifindex, unsigned mtu, char *err, size_t errlen);
 

@@ -9,17 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errfmt.h"
+
 #define WORDS_MAX 96
-
-__attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
 
 /* ------------------------------------------------------------------ text out */
 
@@ -153,19 +145,19 @@ static bool split(const char *line, struct words *ws, char *err, size_t errlen)
 	char *save = NULL, *tok;
 
 	if (line[len] && strspn(line + len, "\r\n") != strlen(line + len))
-		return fail(err, errlen, "line: more than one line");
+		return errfmt(err, errlen, "line: more than one line");
 	if (len >= sizeof(ws->copy))
-		return fail(err, errlen, "line: longer than %d characters", HOSTCHANGE_TEXT_MAX - 1);
+		return errfmt(err, errlen, "line: longer than %d characters", HOSTCHANGE_TEXT_MAX - 1);
 	memcpy(ws->copy, line, len);
 	ws->copy[len] = '\0';
 	ws->n = 0;
 	for (tok = strtok_r(ws->copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		if (ws->n == WORDS_MAX)
-			return fail(err, errlen, "line: more than %d words", WORDS_MAX);
+			return errfmt(err, errlen, "line: more than %d words", WORDS_MAX);
 		ws->w[ws->n++] = tok;
 	}
 	if (ws->n == 0)
-		return fail(err, errlen, "line: empty");
+		return errfmt(err, errlen, "line: empty");
 	return true;
 }
 
@@ -233,23 +225,23 @@ static bool parse_sysctl(struct words *ws, struct hostchange_sysctl *s, char *er
 	char *eq;
 
 	if (ws->n < 2 || ws->n > 3)
-		return fail(err, errlen, "sysctl: expected KEY=VALUE [old=VALUE]");
+		return errfmt(err, errlen, "sysctl: expected KEY=VALUE [old=VALUE]");
 	eq = strchr(ws->w[1], '=');
 	if (!eq)
-		return fail(err, errlen, "sysctl '%s': expected KEY=VALUE", ws->w[1]);
+		return errfmt(err, errlen, "sysctl '%s': expected KEY=VALUE", ws->w[1]);
 	*eq = '\0';
 	if (!sysctl_key_valid(ws->w[1]))
-		return fail(err, errlen, "sysctl key '%s': not a net.* sysctl name", ws->w[1]);
+		return errfmt(err, errlen, "sysctl key '%s': not a net.* sysctl name", ws->w[1]);
 	if (!sysctl_chars(eq + 1, HOSTCHANGE_SYSCTL_VALUE_MAX))
-		return fail(err, errlen, "sysctl value '%s': 1 to %d characters, no spaces", eq + 1,
+		return errfmt(err, errlen, "sysctl value '%s': 1 to %d characters, no spaces", eq + 1,
 			    HOSTCHANGE_SYSCTL_VALUE_MAX - 1);
 	strcpy(s->key, ws->w[1]);
 	strcpy(s->value, eq + 1);
 	if (ws->n == 3) {
 		if (strncmp(ws->w[2], "old=", 4) != 0)
-			return fail(err, errlen, "sysctl '%s': expected old=VALUE", ws->w[2]);
+			return errfmt(err, errlen, "sysctl '%s': expected old=VALUE", ws->w[2]);
 		if (!sysctl_chars(ws->w[2] + 4, HOSTCHANGE_SYSCTL_VALUE_MAX))
-			return fail(err, errlen, "sysctl old '%s': 1 to %d characters, no spaces", ws->w[2] + 4,
+			return errfmt(err, errlen, "sysctl old '%s': 1 to %d characters, no spaces", ws->w[2] + 4,
 				    HOSTCHANGE_SYSCTL_VALUE_MAX - 1);
 		strcpy(s->old, ws->w[2] + 4);
 	}
@@ -260,7 +252,7 @@ static bool parse_sysctl(struct words *ws, struct hostchange_sysctl *s, char *er
 static bool agree(int *family, int af, const char *field, const char *value, char *err, size_t errlen)
 {
 	if (*family && *family != af)
-		return fail(err, errlen, "%s '%s': not an %s address like the rest of the line", field, value,
+		return errfmt(err, errlen, "%s '%s': not an %s address like the rest of the line", field, value,
 			    *family == AF_INET ? "IPv4" : "IPv6");
 	*family = af;
 	return true;
@@ -272,7 +264,7 @@ static bool parse_host(const char *field, const char *v, int *family, struct end
 	char why[96];
 
 	if (!addr_parse(v, -1, ep, why, sizeof(why)))
-		return fail(err, errlen, "%s '%s': %s", field, v, why);
+		return errfmt(err, errlen, "%s '%s': %s", field, v, why);
 	return agree(family, addr_family(ep), field, v, err, errlen);
 }
 
@@ -282,7 +274,7 @@ static bool parse_prefix(const char *field, const char *v, int *family, struct p
 	char why[96];
 
 	if (!addr_parse_prefix(v, p, why, sizeof(why)))
-		return fail(err, errlen, "%s '%s': %s", field, v, why);
+		return errfmt(err, errlen, "%s '%s': %s", field, v, why);
 	return agree(family, p->family, field, v, err, errlen);
 }
 
@@ -301,7 +293,7 @@ static size_t family_opt(const struct words *ws, int *family)
 static bool parse_number(const char *field, const char *v, uint32_t *out, char *err, size_t errlen)
 {
 	if (!parse_u32(v, 10, out) || *out == 0)
-		return fail(err, errlen, "%s '%s': not a number from 1 to 4294967295", field, v);
+		return errfmt(err, errlen, "%s '%s': not a number from 1 to 4294967295", field, v);
 	return true;
 }
 
@@ -310,14 +302,14 @@ static bool parse_mark(const char *v, struct hostchange_rule *r, char *err, size
 	char copy[32], *slash;
 
 	if (strlen(v) >= sizeof(copy))
-		return fail(err, errlen, "rule fwmark '%s': too long", v);
+		return errfmt(err, errlen, "rule fwmark '%s': too long", v);
 	strcpy(copy, v);
 	slash = strchr(copy, '/');
 	if (!slash)
-		return fail(err, errlen, "rule fwmark '%s': expected MARK/MASK", v);
+		return errfmt(err, errlen, "rule fwmark '%s': expected MARK/MASK", v);
 	*slash = '\0';
 	if (!parse_u32(copy, 0, &r->fwmark) || !parse_u32(slash + 1, 0, &r->fwmask) || r->fwmask == 0)
-		return fail(err, errlen, "rule fwmark '%s': expected MARK/MASK, 32-bit numbers, mask not 0", v);
+		return errfmt(err, errlen, "rule fwmark '%s': expected MARK/MASK, 32-bit numbers, mask not 0", v);
 	return true;
 }
 
@@ -330,7 +322,7 @@ static bool parse_rule(struct words *ws, struct hostchange_rule *r, char *err, s
 		const char *k = ws->w[i], *v = i + 1 < ws->n ? ws->w[i + 1] : NULL;
 
 		if (!v)
-			return fail(err, errlen, "rule %s: value missing", k);
+			return errfmt(err, errlen, "rule %s: value missing", k);
 		if (strcmp(k, "from") == 0 && !r->from.family) {
 			if (!parse_prefix("rule from", v, &family, &r->from, err, errlen))
 				return false;
@@ -344,11 +336,11 @@ static bool parse_rule(struct words *ws, struct hostchange_rule *r, char *err, s
 			if (!parse_number("rule priority", v, &r->priority, err, errlen))
 				return false;
 		} else {
-			return fail(err, errlen, "rule '%s': unknown or repeated field", k);
+			return errfmt(err, errlen, "rule '%s': unknown or repeated field", k);
 		}
 	}
 	if (!r->table || !r->priority)
-		return fail(err, errlen, "rule: %s missing", r->table ? "priority" : "table");
+		return errfmt(err, errlen, "rule: %s missing", r->table ? "priority" : "table");
 	r->family = family ? family : AF_INET;
 	return true;
 }
@@ -364,11 +356,11 @@ static bool parse_route_field(const char *k, const char *v, struct hostchange_ro
 		return parse_number("route table", v, &r->table, err, errlen);
 	if (strcmp(k, "dev") == 0 && !r->dev[0]) {
 		if (!dev_valid(v))
-			return fail(err, errlen, "route dev '%s': not a device name", v);
+			return errfmt(err, errlen, "route dev '%s': not a device name", v);
 		strcpy(r->dev, v);
 		return true;
 	}
-	return fail(err, errlen, "route '%s': unknown or repeated field", k);
+	return errfmt(err, errlen, "route '%s': unknown or repeated field", k);
 }
 
 static bool parse_route(struct words *ws, struct hostchange_route *r, char *err, size_t errlen)
@@ -377,21 +369,21 @@ static bool parse_route(struct words *ws, struct hostchange_route *r, char *err,
 	size_t i = family_opt(ws, &family);
 
 	if (i >= ws->n)
-		return fail(err, errlen, "route: destination missing");
+		return errfmt(err, errlen, "route: destination missing");
 	if (strcmp(ws->w[i], "default") != 0) {
 		if (!parse_prefix("route", ws->w[i], &family, &r->dst, err, errlen))
 			return false;
 		if (r->dst.len == 0)
-			return fail(err, errlen, "route '%s': write a /0 route as default", ws->w[i]);
+			return errfmt(err, errlen, "route '%s': write a /0 route as default", ws->w[i]);
 	}
 	for (i++; i < ws->n; i += 2) {
 		if (i + 1 >= ws->n)
-			return fail(err, errlen, "route %s: value missing", ws->w[i]);
+			return errfmt(err, errlen, "route %s: value missing", ws->w[i]);
 		if (!parse_route_field(ws->w[i], ws->w[i + 1], r, &family, err, errlen))
 			return false;
 	}
 	if (!r->dev[0] || !r->table)
-		return fail(err, errlen, "route: %s missing", r->dev[0] ? "table" : "dev");
+		return errfmt(err, errlen, "route: %s missing", r->dev[0] ? "table" : "dev");
 	r->family = family ? family : AF_INET;
 	r->dst.family = r->family;
 	return true;
@@ -421,25 +413,25 @@ static bool parse_filter(struct words *ws, struct hostchange_filter *f, char *er
 	size_t i;
 
 	if (ws->n < 5)
-		return fail(err, errlen, "filter: expected ipv4|ipv6 TABLE CHAIN SPEC...");
+		return errfmt(err, errlen, "filter: expected ipv4|ipv6 TABLE CHAIN SPEC...");
 	if (family_opt(ws, &f->family) != 2)
-		return fail(err, errlen, "filter family '%s': expected ipv4 or ipv6", ws->w[1]);
+		return errfmt(err, errlen, "filter family '%s': expected ipv4 or ipv6", ws->w[1]);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]) && strcmp(ws->w[2], tables[i]); i++)
 		;
 	if (i == sizeof(tables) / sizeof(tables[0]))
-		return fail(err, errlen, "filter table '%s': expected raw, mangle, filter, nat or security", ws->w[2]);
+		return errfmt(err, errlen, "filter table '%s': expected raw, mangle, filter, nat or security", ws->w[2]);
 	strcpy(f->table, ws->w[2]);
 	if (strlen(ws->w[3]) >= sizeof(f->chain) || ws->w[3][0] == '-' ||
 	    strspn(ws->w[3], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(ws->w[3]))
-		return fail(err, errlen, "filter chain '%s': not a chain name", ws->w[3]);
+		return errfmt(err, errlen, "filter chain '%s': not a chain name", ws->w[3]);
 	strcpy(f->chain, ws->w[3]);
 	for (i = 4; i < ws->n; i++) {
 		if (!spec_word_ok(ws->w[i]))
-			return fail(err, errlen, "filter spec word '%s': not allowed", ws->w[i]);
+			return errfmt(err, errlen, "filter spec word '%s': not allowed", ws->w[i]);
 		text_add(&t, "%s%s", i > 4 ? " " : "", ws->w[i]);
 	}
 	if (!t.ok)
-		return fail(err, errlen, "filter spec: longer than %d characters", HOSTCHANGE_FILTER_MAX - 1);
+		return errfmt(err, errlen, "filter spec: longer than %d characters", HOSTCHANGE_FILTER_MAX - 1);
 	return true;
 }
 
@@ -464,7 +456,7 @@ static bool parse_words(struct words *ws, struct hostchange *c, char *err, size_
 		c->kind = HOSTCHANGE_FILTER;
 		return parse_filter(ws, &c->u.filter, err, errlen);
 	}
-	return fail(err, errlen, "kind '%s': expected sysctl, rule, route or filter", kind);
+	return errfmt(err, errlen, "kind '%s': expected sysctl, rule, route or filter", kind);
 }
 
 bool hostchange_parse(const char *line, struct hostchange *c, char *err, size_t errlen)
@@ -488,10 +480,10 @@ bool hostchange_parse_entry(const char *line, char *group, struct hostchange *c,
 	if (!split(line, &ws, err, errlen))
 		return false;
 	if (!hostchange_group_valid(ws.w[0]))
-		return fail(err, errlen, "group '%s': 1 to %d characters of a-z 0-9 _ -", ws.w[0],
+		return errfmt(err, errlen, "group '%s': 1 to %d characters of a-z 0-9 _ -", ws.w[0],
 			    HOSTCHANGE_GROUP_MAX - 1);
 	if (ws.n < 2)
-		return fail(err, errlen, "group '%s': no change follows", ws.w[0]);
+		return errfmt(err, errlen, "group '%s': no change follows", ws.w[0]);
 	strcpy(group, ws.w[0]);
 	memmove(ws.w, ws.w + 1, (ws.n - 1) * sizeof(ws.w[0]));
 	ws.n--;

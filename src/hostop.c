@@ -9,22 +9,14 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-__attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
+#include "errfmt.h"
+#include "netlink.h"
 
 /* ------------------------------------------------------------------ sysctl */
 
@@ -80,27 +72,6 @@ static int sysctl_write(const char *key, const char *value)
 
 /* ------------------------------------------------------------------ rtnetlink */
 
-/* Sends nlh (which must ask for NLM_F_ACK) and returns 0 or the kernel's errno. */
-static int talk(struct nlmsghdr *nlh)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	unsigned seq = (unsigned)time(NULL);
-	int ret = -1, err;
-
-	if (!nl)
-		return errno;
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0 && mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) >= 0) {
-		ret = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (ret > 0)
-			ret = mnl_cb_run(buf, (size_t)ret, seq, mnl_socket_get_portid(nl), NULL, NULL);
-	}
-	err = ret < 0 ? errno : 0;
-	mnl_socket_close(nl);
-	return err;
-}
-
 static void put_endpoint(struct nlmsghdr *nlh, uint16_t type, const struct endpoint *ep)
 {
 	if (addr_family(ep) == AF_INET)
@@ -136,7 +107,7 @@ static int rule_send(const struct hostchange_rule *r, uint16_t type, uint16_t fl
 		mnl_attr_put_u32(nlh, FRA_FWMARK, r->fwmark);
 		mnl_attr_put_u32(nlh, FRA_FWMASK, r->fwmask);
 	}
-	return talk(nlh);
+	return netlink_talk(nlh);
 }
 
 static int route_send(const struct hostchange_route *r, uint16_t type, uint16_t flags)
@@ -169,7 +140,7 @@ static int route_send(const struct hostchange_route *r, uint16_t type, uint16_t 
 	if (r->src.len)
 		put_endpoint(nlh, RTA_PREFSRC, &r->src);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
-	return talk(nlh);
+	return netlink_talk(nlh);
 }
 
 /* ------------------------------------------------------------------ iptables */
@@ -261,11 +232,11 @@ static bool iptables_ok(const struct hostchange_filter *f, const char *op, char 
 	int st = iptables(f, op, msg, sizeof(msg));
 
 	if (st < 0)
-		return fail(why, whylen, "%s: %s", f->family == AF_INET6 ? "ip6tables" : "iptables", strerror(errno));
+		return errfmt(why, whylen, "%s: %s", f->family == AF_INET6 ? "ip6tables" : "iptables", strerror(errno));
 	if (st == 127)
-		return fail(why, whylen, "%s not found", f->family == AF_INET6 ? "ip6tables" : "iptables");
+		return errfmt(why, whylen, "%s not found", f->family == AF_INET6 ? "ip6tables" : "iptables");
 	if (st)
-		return fail(why, whylen, "%s %s exited with %d%s%s", f->family == AF_INET6 ? "ip6tables" : "iptables",
+		return errfmt(why, whylen, "%s %s exited with %d%s%s", f->family == AF_INET6 ? "ip6tables" : "iptables",
 			    op, st, msg[0] ? ": " : "", msg);
 	return true;
 }
@@ -274,7 +245,7 @@ static bool iptables_ok(const struct hostchange_filter *f, const char *op, char 
 
 static bool errno_ok(int e, char *why, size_t whylen)
 {
-	return e ? fail(why, whylen, "%s", strerror(e)) : true;
+	return e ? errfmt(why, whylen, "%s", strerror(e)) : true;
 }
 
 bool hostop_apply(const struct hostchange *c, char *why, size_t whylen)
@@ -289,7 +260,7 @@ bool hostop_apply(const struct hostchange *c, char *why, size_t whylen)
 	case HOSTCHANGE_FILTER:
 		return iptables_ok(&c->u.filter, "-A", why, whylen);
 	}
-	return fail(why, whylen, "unknown kind");
+	return errfmt(why, whylen, "unknown kind");
 }
 
 bool hostop_undo(const struct hostchange *c, char *why, size_t whylen)
@@ -299,7 +270,7 @@ bool hostop_undo(const struct hostchange *c, char *why, size_t whylen)
 	switch (c->kind) {
 	case HOSTCHANGE_SYSCTL:
 		if (!c->u.sysctl.old[0])
-			return fail(why, whylen, "no old value recorded");
+			return errfmt(why, whylen, "no old value recorded");
 		e = sysctl_write(c->u.sysctl.key, c->u.sysctl.old);
 		return errno_ok(e == ENOENT ? 0 : e, why, whylen);
 	case HOSTCHANGE_RULE:
@@ -317,5 +288,5 @@ bool hostop_undo(const struct hostchange *c, char *why, size_t whylen)
 		return iptables_ok(&c->u.filter, "-D", why, whylen);
 	}
 	}
-	return fail(why, whylen, "unknown kind");
+	return errfmt(why, whylen, "unknown kind");
 }

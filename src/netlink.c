@@ -12,7 +12,7 @@
 #include <time.h>
 
 /* Sends nlh (which must ask for NLM_F_ACK) and returns 0 or the kernel's errno. */
-static int talk(struct nlmsghdr *nlh)
+int netlink_talk(struct nlmsghdr *nlh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
@@ -47,7 +47,7 @@ bool netlink_link_up(unsigned ifindex, unsigned mtu, char *err, size_t errlen)
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
 	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	e = talk(nlh);
+	e = netlink_talk(nlh);
 	if (e)
 		snprintf(err, errlen, "cannot set MTU %u and bring the interface up: %s", mtu, strerror(e));
 	return e == 0;
@@ -72,7 +72,7 @@ bool netlink_addr_add(unsigned ifindex, const struct prefix *p, char *err, size_
 	ifa->ifa_flags = p->family == AF_INET6 ? IFA_F_NODAD : 0;
 	mnl_attr_put(nlh, IFA_LOCAL, alen, &p->addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, alen, &p->addr);
-	e = talk(nlh);
+	e = netlink_talk(nlh);
 	if (e)
 		snprintf(err, errlen, "cannot add address %s: %s", addr_format_prefix(p, text, sizeof(text)),
 			 strerror(e));

@@ -2,11 +2,11 @@
 /* Reads NetAgg's -A/-F/-P/-S/-R command line into a seedcli_command, by exact words, with no I/O. */
 #include "seedcli.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
+#include "errfmt.h"
 
 enum seedcli_option { OPT_A, OPT_F, OPT_P, OPT_S, OPT_R, OPT_COUNT };
 
@@ -20,16 +20,6 @@ static const struct {
 	[OPT_S] = { "-S", "the secondary ADDR:PORT" },
 	[OPT_R] = { "-R", "the ratio WPRIMARY:WSECONDARY" },
 };
-
-__attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
 
 /* Exact words only: no "-Asender", no prefixes, no long forms. */
 static int option_index(const char *word)
@@ -47,12 +37,12 @@ static bool collect(int argc, char *const argv[], const char *value[OPT_COUNT], 
 		int o = option_index(argv[i]);
 
 		if (o < 0)
-			return argv[i][0] == '-' ? fail(err, errlen, "unknown option '%s'", argv[i])
-						 : fail(err, errlen, "unexpected argument '%s'", argv[i]);
+			return argv[i][0] == '-' ? errfmt(err, errlen, "unknown option '%s'", argv[i])
+						 : errfmt(err, errlen, "unexpected argument '%s'", argv[i]);
 		if (i + 1 == argc || option_index(argv[i + 1]) >= 0)
-			return fail(err, errlen, "%s needs an argument (%s)", options[o].name, options[o].arg);
+			return errfmt(err, errlen, "%s needs an argument (%s)", options[o].name, options[o].arg);
 		if (value[o])
-			return fail(err, errlen, "%s is given twice (\"%s\" and \"%s\")", options[o].name, value[o],
+			return errfmt(err, errlen, "%s is given twice (\"%s\" and \"%s\")", options[o].name, value[o],
 				    argv[i + 1]);
 		value[o] = argv[++i];
 	}
@@ -66,7 +56,7 @@ static bool parse_role(enum seedcli_option o, const char *v, enum conf_role *rol
 	else if (strcmp(v, "receiver") == 0)
 		*role = CONF_ROLE_RECEIVER;
 	else
-		return fail(err, errlen, "%s \"%s\": the role must be sender or receiver", options[o].name, v);
+		return errfmt(err, errlen, "%s \"%s\": the role must be sender or receiver", options[o].name, v);
 	return true;
 }
 
@@ -74,16 +64,16 @@ static bool parse_role(enum seedcli_option o, const char *v, enum conf_role *rol
 static bool check_combination(const char *const value[OPT_COUNT], char *err, size_t errlen)
 {
 	if (value[OPT_A] && value[OPT_F])
-		return fail(err, errlen, "-A and -F cannot be used together");
+		return errfmt(err, errlen, "-A and -F cannot be used together");
 	if (!value[OPT_A] && !value[OPT_F])
-		return fail(err, errlen, "one of -A ROLE (append a rule) or -F ROLE (flush the rules of ROLE) "
+		return errfmt(err, errlen, "one of -A ROLE (append a rule) or -F ROLE (flush the rules of ROLE) "
 					 "is required");
 	for (int o = OPT_P; value[OPT_F] && o <= OPT_R; o++)
 		if (value[o])
-			return fail(err, errlen, "%s cannot be used with -F", options[o].name);
+			return errfmt(err, errlen, "%s cannot be used with -F", options[o].name);
 	for (int o = OPT_P; value[OPT_A] && o <= OPT_S; o++)
 		if (!value[o])
-			return fail(err, errlen, "-A needs %s (%s)", options[o].name, options[o].arg);
+			return errfmt(err, errlen, "-A needs %s (%s)", options[o].name, options[o].arg);
 	return true;
 }
 
@@ -92,7 +82,7 @@ static bool parse_endpoint(enum seedcli_option o, const char *v, struct endpoint
 	char why[128];
 
 	if (!addr_parse(v, 1, ep, why, sizeof(why)))
-		return fail(err, errlen, "%s \"%s\": %s", options[o].name, v, why);
+		return errfmt(err, errlen, "%s \"%s\": %s", options[o].name, v, why);
 	return true;
 }
 
@@ -104,14 +94,14 @@ static bool parse_rule(const char *const value[OPT_COUNT], struct conf_rule *rul
 	    !parse_endpoint(OPT_S, value[OPT_S], &rule->secondary, err, errlen))
 		return false;
 	if (addr_family(&rule->primary) != addr_family(&rule->secondary))
-		return fail(err, errlen, "-P \"%s\" and -S \"%s\" must both be IPv4 or both IPv6", value[OPT_P],
+		return errfmt(err, errlen, "-P \"%s\" and -S \"%s\" must both be IPv4 or both IPv6", value[OPT_P],
 			    value[OPT_S]);
 	if (addr_equal(&rule->primary, &rule->secondary))
-		return fail(err, errlen, "-P \"%s\" and -S \"%s\" are the same endpoint", value[OPT_P], value[OPT_S]);
+		return errfmt(err, errlen, "-P \"%s\" and -S \"%s\" are the same endpoint", value[OPT_P], value[OPT_S]);
 	rule->weight_primary = rule->weight_secondary = 1;
 	if (value[OPT_R] &&
 	    !conf_parse_ratio(value[OPT_R], &rule->weight_primary, &rule->weight_secondary, why, sizeof(why)))
-		return fail(err, errlen, "-R \"%s\": %s", value[OPT_R], why);
+		return errfmt(err, errlen, "-R \"%s\": %s", value[OPT_R], why);
 	return true;
 }
 

@@ -5,22 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "errfmt.h"
 #include "hostop.h"
-
-__attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
 
 /* ------------------------------------------------------------------ journal */
 
@@ -205,7 +195,7 @@ static bool prepare(struct hostchange *c, const struct journal *j, bool *skip, c
 		return true;
 	e = hostop_sysctl_read(s->key, s->old, sizeof(s->old));
 	if (e)
-		return fail(why, whylen, "cannot read the current value: %s", strerror(e));
+		return errfmt(why, whylen, "cannot read the current value: %s", strerror(e));
 	*skip = strcmp(s->old, s->value) == 0 && !journal_has_key(j, s->key);
 	return true;
 }
@@ -215,7 +205,7 @@ static bool fail_change(const struct hostchange *c, const char *why, char *err, 
 	char line[HOSTCHANGE_TEXT_MAX];
 
 	hostchange_format(c, line, sizeof(line));
-	return fail(err, errlen, "%s: %s", line, why);
+	return errfmt(err, errlen, "%s: %s", line, why);
 }
 
 static bool apply_all(int fd, const char *group, const struct journal *j, const struct hostchange *plan, size_t n,
@@ -256,12 +246,12 @@ bool setup_apply(const char *journal, const char *group, const struct hostchange
 	int fd, e;
 
 	if (!hostchange_group_valid(group))
-		return fail(err, errlen, "setup: group '%s': 1 to %d characters of a-z 0-9 _ -", group,
+		return errfmt(err, errlen, "setup: group '%s': 1 to %d characters of a-z 0-9 _ -", group,
 			    HOSTCHANGE_GROUP_MAX - 1);
 	if (n == 0)
 		return true;
 	if ((e = journal_read(journal, &j)))
-		return fail(err, errlen, "%s: %s", journal, strerror(e));
+		return errfmt(err, errlen, "%s: %s", journal, strerror(e));
 	fd = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	start = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
 	done = calloc(n, sizeof(*done));
@@ -271,7 +261,7 @@ bool setup_apply(const char *journal, const char *group, const struct hostchange
 		free(done);
 		if (fd >= 0)
 			close(fd);
-		return fail(err, errlen, "%s: %s", journal, strerror(e));
+		return errfmt(err, errlen, "%s: %s", journal, strerror(e));
 	}
 	ok = apply_all(fd, group, &j, plan, n, done, &ndone, err, errlen);
 	if (!ok)
@@ -313,12 +303,12 @@ bool setup_undo(const char *journal, const char *group, char *err, size_t errlen
 	int e;
 
 	if ((e = journal_read(journal, &j)))
-		return fail(err, errlen, "%s: %s", journal, strerror(e));
+		return errfmt(err, errlen, "%s: %s", journal, strerror(e));
 	for (size_t i = j.n; i-- > 0;) {
 		struct entry *en = &j.e[i];
 
 		if (!en->parsed) {
-			ok = ok ? fail(err, errlen, "%s:%u: %s", journal, en->line, en->why) : false;
+			ok = ok ? errfmt(err, errlen, "%s:%u: %s", journal, en->line, en->why) : false;
 			continue;
 		}
 		if (group && strcmp(group, en->group) != 0)
@@ -328,10 +318,10 @@ bool setup_undo(const char *journal, const char *group, char *err, size_t errlen
 		else if (hostop_undo(&en->c, why, sizeof(why)))
 			en->keep = false;
 		else
-			ok = ok ? fail(err, errlen, "%s:%u: %s: %s", journal, en->line, en->text, why) : false;
+			ok = ok ? errfmt(err, errlen, "%s:%u: %s: %s", journal, en->line, en->text, why) : false;
 	}
 	if ((e = journal_write(journal, &j)))
-		ok = ok ? fail(err, errlen, "%s: cannot rewrite: %s", journal, strerror(e)) : false;
+		ok = ok ? errfmt(err, errlen, "%s: cannot rewrite: %s", journal, strerror(e)) : false;
 	journal_free(&j);
 	return ok;
 }
@@ -362,7 +352,7 @@ bool setup_prune(struct hostchange *plan, size_t *n, char *err, size_t errlen)
 			int e = hostop_sysctl_read(s->key, s->old, sizeof(s->old));
 
 			if (e)
-				return fail(err, errlen, "sysctl %s: %s", s->key, strerror(e));
+				return errfmt(err, errlen, "sysctl %s: %s", s->key, strerror(e));
 			if (strcmp(s->old, s->value) == 0)
 				continue;
 		}
