@@ -80,6 +80,11 @@ static int open_socket(const struct conf_path *cp, struct endpoint *bound, unsig
 		return fail(cp, fd, err, errlen, "socket");
 	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) < 0)
 		return fail(cp, fd, err, errlen, "IPV6_V6ONLY");
+	/* A local address not on the host yet (an uplink still dialling) is no reason not to start:
+	 * the path stays down, its sends failing, until the address appears. */
+	if (setsockopt(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP, family == AF_INET6 ? IPV6_FREEBIND : IP_FREEBIND,
+		       &on, sizeof(on)) < 0)
+		return fail(cp, fd, err, errlen, "IP_FREEBIND");
 	if (cp->device[0] && bind_to_device(cp, fd, ifindex, err, errlen) < 0)
 		return -1;
 	set_buffers(fd);

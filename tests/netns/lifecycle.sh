@@ -73,15 +73,34 @@ paths = (
   { name = "p2"; remote = "198.18.2.2:5000"; weight = 2500; }
 );'
 
-# Valid syntax, but 198.18.9.1 is on no interface: the failure comes after
-# the TUN exists (bind), so this checks the rollback, not the parser.
+# Valid syntax, but there is no device nosuch0: the failure comes after the TUN
+# exists (binding the socket), so this checks the rollback, not the parser.
 broken_up unbindable - 'interface = "nA0";
 key_file = "'"$NA_KEY"'";
 address = [ "198.19.0.1/30", "fd00:4e41::1/64" ];
 paths = (
   { name = "p1"; local = "198.18.1.1"; remote = "198.18.1.2:5000"; weight = 7500; },
-  { name = "p2"; local = "198.18.9.1"; remote = "198.18.2.2:5000"; weight = 2500; }
+  { name = "p2"; local = "198.18.2.1"; remote = "198.18.2.2:5000"; weight = 2500; device = "nosuch0"; }
 );'
+
+# A local address not on the host yet (an uplink still dialling) does not stop the
+# link: that path is down until the address appears, then up.
+printf '%s\n' 'interface = "nA0";
+key_file = "'"$NA_KEY"'";
+address = [ "198.19.0.1/30", "fd00:4e41::1/64" ];
+paths = (
+  { name = "p1"; local = "198.18.1.1"; remote = "198.18.1.2:5000"; weight = 7500; },
+  { name = "p2"; local = "198.18.2.9"; remote = "198.18.2.2:5000"; weight = 2500; }
+);' >"$NA_TMP/later.conf"
+check "later: up with an address not yet on the host exits 0" na_up A "$NA_TMP/later.conf"
+check "later: traffic passes over the other path" wait_ping A "$TUN_V4_B" 5
+check "later: the path without its address is down" \
+	test "$(na_status A | jq -r '.paths[1].state')" = down
+nsA ip addr add 198.18.2.9/24 dev path2
+for _ in $(seq 30); do [ "$(na_status A | jq -r '.paths[1].state')" = up ] && break; sleep 0.1; done
+check "later: once the address appears the path is up" test "$(na_status A | jq -r '.paths[1].state')" = up
+nsA ip addr del 198.18.2.9/24 dev path2
+na_down A >/dev/null
 
 # --- a second instance on the same interface -----------------------------
 
