@@ -8,7 +8,7 @@
 
 #include "wire.h"
 
-#define AUTOW_INTERVAL_NS (500ull * 1000000ull) /* how often weights are revised */
+#define AUTOW_INTERVAL_NS (250ull * 1000000ull) /* how often weights are revised */
 #define AUTOW_SCALE 10000u                      /* weights sum to about this */
 #define AUTOW_QUEUE_MIN_NS (5ull * 1000000ull)  /* queueing delay that means a path is full ... */
 #define AUTOW_QUEUE_FRACTION 4                  /* ... or a quarter of its base RTT, if more */
