@@ -24,7 +24,7 @@
  * Times are nanoseconds of the caller's monotonic clock.
  */
 /* tag: the caller's word about the packet, handed back with it (the flow sequence number). */
-typedef void (*delayline_deliver_fn)(void *ctx, unsigned path, uint32_t tag, const uint8_t *pkt, size_t len);
+typedef void (*delayline_deliver_fn)(void *ctx, unsigned path, uint64_t tag, const uint8_t *pkt, size_t len);
 
 struct delayline_slot;
 
@@ -53,11 +53,14 @@ void delayline_free(struct delayline *d);
 void delayline_set_extra(struct delayline *d, unsigned path, uint64_t extra_ns);
 
 /* A packet arrived on `path` at now: delivered now, or copied to wait its turn. */
-void delayline_push(struct delayline *d, unsigned path, uint32_t tag, const uint8_t *pkt, size_t len, uint64_t now,
+void delayline_push(struct delayline *d, unsigned path, uint64_t tag, const uint8_t *pkt, size_t len, uint64_t now,
 		    delayline_deliver_fn deliver, void *ctx);
 
 /* Delivers every packet whose time has come, each FIFO in order. */
 void delayline_tick(struct delayline *d, uint64_t now, delayline_deliver_fn deliver, void *ctx);
+
+/* The tag of the packet first in path's FIFO; false when none waits there. */
+bool delayline_head(const struct delayline *d, unsigned path, uint64_t *tag);
 
 /* The earliest time a waiting packet is due, or UINT64_MAX when none waits. */
 uint64_t delayline_next(const struct delayline *d);

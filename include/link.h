@@ -61,6 +61,7 @@ struct link {
 	struct delayline delay; /* ... after the faster paths' data waited for the slowest path's delay */
 	uint32_t owd[WIRE_MAX_PATHS]; /* smoothed (our stamp - peer's stamp) of its frames: one-way delay + clock offset, us */
 	bool have_owd[WIRE_MAX_PATHS];
+	uint32_t last_stamp[WIRE_MAX_PATHS]; /* the peer's stamp of the newest frame heard on the path */
 	struct autow autow;     /* weights = "auto" */
 	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */

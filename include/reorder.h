@@ -96,6 +96,7 @@ struct reorder_counters {
 	uint64_t overflow;      /* packets that found the pool full */
 	uint64_t oversize;      /* packets longer than slot_size that needed holding */
 	uint64_t resyncs;       /* bases taken on a far jump or a restart run (not after idle) */
+	uint64_t lost_early;    /* gaps given up before the deadline: every path had moved past them */
 };
 
 struct reorder_slot; /* private to reorder.c */
@@ -111,6 +112,7 @@ struct reorder {
 	uint32_t free_head;        /* free slots, linked */
 	uint32_t oldest, newest;   /* held slots of all buckets, in arrival order */
 	uint32_t nheld;
+	uint32_t pushing_stamp; /* the stamp of the packet reorder_push is taking */
 	struct reorder_counters count;
 	struct reorder_bucket bucket[REORDER_BUCKETS];
 };
@@ -138,8 +140,19 @@ void reorder_set_hold(struct reorder *r, uint64_t hold_ns);
  * sequence number seq, and delivers, in order, every packet that can go now: possibly
  * none, possibly several. pkt is copied if held; the caller may reuse it on return.
  */
-void reorder_push(struct reorder *r, unsigned bucket, uint16_t seq, const uint8_t *pkt, size_t len, uint64_t now,
-		  reorder_deliver_fn deliver, void *ctx);
+void reorder_push(struct reorder *r, unsigned bucket, uint16_t seq, uint32_t stamp, const uint8_t *pkt, size_t len,
+		  uint64_t now, reorder_deliver_fn deliver, void *ctx);
+
+/*
+ * Every packet the sender stamped before `mark` (its microseconds modulo 2^32, the
+ * `stamp` given to reorder_push) has been pushed or never will be: each path is a FIFO,
+ * and every path has delivered something stamped `mark` or later. (Strictly before:
+ * the sender stamps a whole batch with one time, so frames stamped `mark` itself may
+ * still be on their way on another path.) So a gap before a held packet stamped before
+ * mark is a loss: it is given up now rather than at the deadline (`lost_early` counts
+ * these gaps; their packets count as released late).
+ */
+void reorder_watermark(struct reorder *r, uint32_t mark, reorder_deliver_fn deliver, void *ctx);
 
 /* Gives up every gap whose deadline is at or before now, delivering what waited behind it. */
 void reorder_tick(struct reorder *r, uint64_t now, reorder_deliver_fn deliver, void *ctx);

@@ -58,6 +58,7 @@ enum status_reorder {
 	STATUS_REORDER_OVERFLOW,
 	STATUS_REORDER_OVERSIZE,
 	STATUS_REORDER_RESYNCS,
+	STATUS_REORDER_LOST_EARLY,
 	STATUS_REORDER_COUNT
 };
 const char *status_reorder_name(unsigned i);

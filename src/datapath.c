@@ -192,16 +192,23 @@ static void write_tun(void *ctx, const uint8_t *payload, size_t len)
 		l->drop[DROP_TUN_WRITE]++;
 }
 
-static void to_reorder(void *ctx, unsigned path, uint32_t flow_seq, const uint8_t *pkt, size_t len)
+/* The delay line's tag: the sender's stamp above the flow sequence number. */
+static uint64_t data_tag(uint32_t stamp, uint16_t flow_seq)
+{
+	return (uint64_t)stamp << 16 | flow_seq;
+}
+
+static void to_reorder(void *ctx, unsigned path, uint64_t tag, const uint8_t *pkt, size_t len)
 {
 	struct link *l = ctx;
 
 	(void)path;
-	reorder_push(&l->reorder, flow_bucket(pkt, len), (uint16_t)flow_seq, pkt, len, l->now, write_tun, l);
+	reorder_push(&l->reorder, flow_bucket(pkt, len), (uint16_t)tag, (uint32_t)(tag >> 16), pkt, len, l->now,
+		     write_tun, l);
 }
 
 /* A checked inner packet waits out its path's delay deficit, then goes through the reorder buffer. */
-static void deliver(struct link *l, unsigned path, const uint8_t *payload, size_t len, uint16_t flow_seq,
+static void deliver(struct link *l, unsigned path, const uint8_t *payload, size_t len, const struct wire_header *h,
 		    uint64_t now)
 {
 	if (wire_check_inner(payload, len) != WIRE_OK) {
@@ -209,13 +216,47 @@ static void deliver(struct link *l, unsigned path, const uint8_t *payload, size_
 		return;
 	}
 	l->now = now;
-	delayline_push(&l->delay, path, flow_seq, payload, len, now, to_reorder, l);
+	delayline_push(&l->delay, path, data_tag(h->timestamp_us, h->flow_seq), payload, len, now, to_reorder, l);
+}
+
+/*
+ * The sender's stamp before which every path has delivered all it carried to the reorder
+ * buffer: per path, its latest frame's stamp, or just before its oldest packet still in
+ * the delay line. Only usable paths count; false when none has been heard.
+ */
+static bool watermark(const struct link *l, uint32_t *mark)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		uint64_t tag;
+		uint32_t w = l->last_stamp[i];
+
+		if (!health_usable(&l->health[i]) || !l->have_owd[i])
+			continue;
+		if (delayline_head(&l->delay, i, &tag))
+			w = (uint32_t)(tag >> 16);
+		if (!any || (int32_t)(w - *mark) < 0)
+			*mark = w;
+		any = true;
+	}
+	return any;
+}
+
+/* Gaps every path has moved past are losses: give them up now, not at the deadline. */
+static void release_lost(struct link *l)
+{
+	uint32_t mark;
+
+	if (l->conf.reorder && l->reorder.nheld && watermark(l, &mark))
+		reorder_watermark(&l->reorder, mark, write_tun, l);
 }
 
 void link_reorder_tick(struct link *l, uint64_t now)
 {
 	l->now = now;
 	delayline_tick(&l->delay, now, to_reorder, l);
+	release_lost(l);
 	reorder_tick(&l->reorder, now, write_tun, l);
 }
 
@@ -349,9 +390,10 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	p->stats.rx_packets++;
 	p->stats.rx_bytes += len;
 	note_owd(l, p->index, h.timestamp_us, now);
+	l->last_stamp[p->index] = h.timestamp_us;
 	if (h.type == WIRE_DATA) {
 		l->data_rx_at[p->index] = now;
-		deliver(l, p->index, buf + WIRE_HEADER_LEN, h.length, h.flow_seq, now);
+		deliver(l, p->index, buf + WIRE_HEADER_LEN, h.length, &h, now);
 	}
 	else if (h.type == WIRE_KEEPALIVE)
 		take_report(l, p, buf + WIRE_HEADER_LEN, h.timestamp_us, now);
@@ -364,6 +406,8 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 
 	for (unsigned k = 0; k < n; k++)
 		receive_one(l, p, l->rx.buf + k * l->rx.slot, path_rx_len(&l->rx, k), &l->rx.from[k], now);
+	if (n)
+		release_lost(l);
 }
 
 /*

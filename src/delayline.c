@@ -8,7 +8,7 @@
 struct delayline_slot {
 	uint32_t next;
 	uint32_t len;
-	uint32_t tag;
+	uint64_t tag;
 	uint64_t release;
 };
 
@@ -50,7 +50,7 @@ void delayline_set_extra(struct delayline *d, unsigned path, uint64_t extra_ns)
 		d->extra[path] = extra_ns;
 }
 
-static void enqueue(struct delayline *d, unsigned path, uint32_t tag, const uint8_t *pkt, size_t len, uint64_t release)
+static void enqueue(struct delayline *d, unsigned path, uint64_t tag, const uint8_t *pkt, size_t len, uint64_t release)
 {
 	struct delayline_fifo *f = &d->fifo[path];
 	uint32_t i = d->free_head;
@@ -71,7 +71,7 @@ static void enqueue(struct delayline *d, unsigned path, uint32_t tag, const uint
 	d->delayed++;
 }
 
-void delayline_push(struct delayline *d, unsigned path, uint32_t tag, const uint8_t *pkt, size_t len, uint64_t now,
+void delayline_push(struct delayline *d, unsigned path, uint64_t tag, const uint8_t *pkt, size_t len, uint64_t now,
 		    delayline_deliver_fn deliver, void *ctx)
 {
 	struct delayline_fifo *f;
@@ -131,4 +131,12 @@ uint64_t delayline_next(const struct delayline *d)
 		if (d->fifo[p].head != DELAYLINE_NONE && d->slot[d->fifo[p].head].release < next)
 			next = d->slot[d->fifo[p].head].release;
 	return next;
+}
+
+bool delayline_head(const struct delayline *d, unsigned path, uint64_t *tag)
+{
+	if (path >= WIRE_MAX_PATHS || d->fifo[path].head == DELAYLINE_NONE)
+		return false;
+	*tag = d->slot[d->fifo[path].head].tag;
+	return true;
 }

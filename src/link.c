@@ -248,6 +248,7 @@ void link_snapshot(const struct link *l, struct status *st)
 	st->reorder[STATUS_REORDER_OVERFLOW] = l->reorder.count.overflow;
 	st->reorder[STATUS_REORDER_OVERSIZE] = l->reorder.count.oversize;
 	st->reorder[STATUS_REORDER_RESYNCS] = l->reorder.count.resyncs;
+	st->reorder[STATUS_REORDER_LOST_EARLY] = l->reorder.count.lost_early;
 	st->reorder_hold_ns = l->reorder.hold;
 	st->npaths = l->conf.npaths;
 	for (unsigned i = 0; i < st->npaths; i++) {

@@ -17,6 +17,7 @@ struct reorder_slot {
 	uint32_t older, newer; /* across buckets, by arrival */
 	uint32_t bucket;
 	uint32_t len;
+	uint32_t stamp; /* the sender's, microseconds modulo 2^32 */
 	uint16_t seq;
 };
 
@@ -131,6 +132,7 @@ static void slot_hold(struct reorder *r, struct reorder_bucket *b, uint32_t afte
 	r->free_head = s->next;
 	memcpy(slot_data(r, i), pkt, len);
 	s->arrival = now;
+	s->stamp = r->pushing_stamp;
 	s->seq = seq;
 	s->len = (uint32_t)len;
 	s->bucket = (uint32_t)(b - r->bucket);
@@ -285,12 +287,13 @@ static bool take_ahead(struct reorder *r, struct reorder_bucket *b, uint16_t seq
 	return false;
 }
 
-void reorder_push(struct reorder *r, unsigned bucket, uint16_t seq, const uint8_t *pkt, size_t len, uint64_t now,
-		  reorder_deliver_fn deliver, void *ctx)
+void reorder_push(struct reorder *r, unsigned bucket, uint16_t seq, uint32_t stamp, const uint8_t *pkt, size_t len,
+		  uint64_t now, reorder_deliver_fn deliver, void *ctx)
 {
 	struct reorder_bucket *b = &r->bucket[bucket % REORDER_BUCKETS];
 	int d;
 
+	r->pushing_stamp = stamp;
 	if (!b->synced || (now > b->last_seen && now - b->last_seen > REORDER_IDLE_NS))
 		rebase(r, b, seq, deliver, ctx);
 	b->last_seen = now;
@@ -317,4 +320,21 @@ void reorder_tick(struct reorder *r, uint64_t now, reorder_deliver_fn deliver, v
 	/* Deadlines follow arrival order, so only the oldest held packet need be looked at. */
 	while (r->oldest != REORDER_NONE && slot_deadline(r, r->oldest) <= now)
 		give_up_gap(r, &r->bucket[r->slot[r->oldest].bucket], deliver, ctx);
+}
+
+void reorder_watermark(struct reorder *r, uint32_t mark, reorder_deliver_fn deliver, void *ctx)
+{
+	uint32_t i = r->oldest;
+
+	/* Arrival order is nearly stamp order, not quite: look at every held packet, and start
+	 * again from the oldest after each release, which may have freed any of them. */
+	while (i != REORDER_NONE) {
+		if ((int32_t)(mark - r->slot[i].stamp) <= 0) {
+			i = r->slot[i].newer;
+			continue;
+		}
+		r->count.lost_early++;
+		give_up_gap(r, &r->bucket[r->slot[i].bucket], deliver, ctx);
+		i = r->oldest;
+	}
 }

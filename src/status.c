@@ -29,7 +29,7 @@ const char *status_reorder_name(unsigned i)
 {
 	static const char *const names[STATUS_REORDER_COUNT] = { "held",	 "late",     "released_late",
 								  "gaps_skipped", "duplicates", "overflow",
-								  "oversize",	 "resyncs" };
+								  "oversize",	 "resyncs",	"lost_early" };
 
 	return i < STATUS_REORDER_COUNT ? names[i] : "unknown";
 }

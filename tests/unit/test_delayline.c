@@ -14,7 +14,7 @@ struct log {
 	size_t len[64];
 };
 
-static void record(void *ctx, unsigned path, uint32_t tag, const uint8_t *pkt, size_t len)
+static void record(void *ctx, unsigned path, uint64_t tag, const uint8_t *pkt, size_t len)
 {
 	struct log *l = ctx;
 
@@ -57,6 +57,13 @@ START_TEST(a_packet_waits_its_extra)
 	push(&d, 0, 7, 100 * MS, &l);
 	ck_assert_uint_eq(l.n, 0);
 	ck_assert_uint_eq(delayline_next(&d), 110 * MS);
+	{
+		uint64_t tag = 0;
+
+		ck_assert(delayline_head(&d, 0, &tag));
+		ck_assert_uint_eq(tag, 21);
+		ck_assert(!delayline_head(&d, 1, &tag));
+	}
 	delayline_tick(&d, 110 * MS - 1, record, &l);
 	ck_assert_uint_eq(l.n, 0);
 	delayline_tick(&d, 110 * MS, record, &l);

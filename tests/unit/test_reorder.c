@@ -58,12 +58,21 @@ static void on_deliver(void *ctx, const uint8_t *pkt, size_t len)
 	rec.n++;
 }
 
+static void count_only(void *ctx, const uint8_t *pkt, size_t len)
+{
+	(void)ctx;
+	(void)pkt;
+	(void)len;
+}
+
 static void push_len(struct reorder *r, unsigned bucket, uint32_t id, uint16_t seq, uint64_t now, size_t len)
 {
 	uint8_t buf[256];
 
 	rec.now = now;
-	reorder_push(r, bucket, seq, buf, make_pkt(buf, bucket, id, seq, len), now, on_deliver, &rec);
+	/* The sender's clock is taken to be ours, stamped when the packet arrives. */
+	reorder_push(r, bucket, seq, (uint32_t)(now / 1000), buf, make_pkt(buf, bucket, id, seq, len), now, on_deliver,
+		     &rec);
 	memset(buf, 0xee, sizeof(buf)); /* the caller reuses its buffer: held packets must be copies */
 }
 
@@ -158,6 +167,39 @@ START_TEST(a_gap_filled_before_the_deadline)
 	EXPECT_NONE(&from);
 	ck_assert_uint_eq(r.count.held, 3);
 	ck_assert_uint_eq(r.count.gaps + r.count.released_late + r.count.late, 0);
+	reorder_free(&r);
+}
+END_TEST
+
+START_TEST(a_gap_older_than_the_watermark_is_given_up_at_once)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 100 * MS);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 2, 5 * MS);  /* 1 missing; 2 was stamped at 5000 us */
+	push(&r, 9, 0, 6 * MS);
+	push(&r, 9, 7, 20 * MS); /* bucket 9 waits for 1..6, stamped 20000 us */
+	EXPECT(&from, 0, 0);
+	reorder_watermark(&r, 5000, on_deliver, &rec); /* 1 may be of 2's batch, on another path */
+	EXPECT_NONE(&from);
+	reorder_watermark(&r, 5001, on_deliver, &rec); /* every path is past 2: 1 is lost */
+	EXPECT(&from, 2);
+	ck_assert_uint_eq(r.count.lost_early, 1);
+	ck_assert_uint_eq(r.count.gaps, 1);
+	reorder_watermark(&r, 20000, on_deliver, &rec); /* bucket 9 is not due yet */
+	EXPECT_NONE(&from);
+	reorder_watermark(&r, 25000, on_deliver, &rec);
+	EXPECT(&from, 7);
+	ck_assert_uint_eq(reorder_next_deadline(&r), UINT64_MAX);
+	/* Stamps wrap: a mark just past 2^32 is after a stamp just before it. */
+	push(&r, 3, 0, 30 * MS);
+	reorder_push(&r, 3, 2, 0xfffffff0u, (const uint8_t *)"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16, 31 * MS, count_only,
+		     NULL);
+	ck_assert_uint_eq(r.nheld, 1);
+	reorder_watermark(&r, 0x10, count_only, NULL);
+	ck_assert_uint_eq(r.nheld, 0);
 	reorder_free(&r);
 }
 END_TEST
@@ -810,6 +852,7 @@ int main(void)
 	tcase_add_test(tc, a_swap_delivers_both_on_the_first);
 	tcase_add_test(tc, a_gap_filled_before_the_deadline);
 	tcase_add_test(tc, a_gap_given_up_at_the_deadline);
+	tcase_add_test(tc, a_gap_older_than_the_watermark_is_given_up_at_once);
 	tcase_add_test(tc, further_gaps_go_only_when_due);
 	tcase_add_test(tc, buckets_are_independent);
 	tcase_add_test(tc, sequence_wraps_around);
