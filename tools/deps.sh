@@ -10,9 +10,9 @@ set -u
 PACKAGES=(
 	# build
 	build-essential autoconf automake libtool pkg-config
-	libev-dev libconfig-dev libsodium-dev libmnl-dev
-	# unit tests; linkem, the test bed's link emulator (kernels without netem)
-	check libnetfilter-queue-dev
+	libev-dev libconfig-dev libsodium-dev libmnl-dev libnetfilter-queue-dev
+	# unit tests
+	check
 	# integration tests, demo, bench (minimal images have no ping)
 	iproute2 iputils-ping iperf3 socat jq iptables nftables procps valgrind busybox man-db
 )
