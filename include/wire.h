@@ -21,7 +21,10 @@ enum wire_type {
 	WIRE_KEEPALIVE = 2, /* sealed path report; proves the path alive, teaches the peer our address */
 	WIRE_HS_INIT = 3,   /* unsealed, MACed: starts a key exchange */
 	WIRE_HS_RESP = 4,   /* unsealed, MACed: answers it */
+	WIRE_REPAIR = 5,    /* sealed; a data frame's inner packet resent: flow_seq and timestamp_us are the original's */
+	WIRE_NACK = 6,      /* sealed; names frames lost on a path (struct wire_nack_entry each) */
 };
+#define WIRE_TYPE_MAX WIRE_NACK
 
 /*
  * key_id names the session a sealed frame (data, keepalive) is sealed under and is
@@ -67,6 +70,22 @@ struct wire_probe {
 	uint32_t rx_bytes;          /* their datagram bytes */
 	uint32_t rx_highest_seq;    /* the highest path_seq among them */
 };
+
+/* A NACK's plaintext: 1 to WIRE_NACK_MAX_ENTRIES entries of WIRE_NACK_ENTRY_LEN bytes, each
+ * path(1) count(1) zero(2) first(4): `count` frames from path_seq `first` on path `path` were lost. */
+#define WIRE_NACK_ENTRY_LEN 8
+#define WIRE_NACK_MAX_ENTRIES 16
+struct wire_nack_entry {
+	uint8_t path;
+	uint8_t count;
+	uint32_t first;
+};
+
+/* Writes n entries; returns the payload length. */
+size_t wire_nack_encode(const struct wire_nack_entry *e, unsigned n, uint8_t *out);
+/* Reads a NACK payload of len bytes (which wire_decode checked) into e; returns the entries, 0 if any is malformed
+ * (non-zero reserved bytes, or a count of 0). */
+unsigned wire_nack_decode(const uint8_t *in, size_t len, struct wire_nack_entry *e);
 
 void wire_probe_encode(const struct wire_probe *p, uint8_t out[WIRE_PROBE_LEN]);
 void wire_probe_decode(const uint8_t in[WIRE_PROBE_LEN], struct wire_probe *p);

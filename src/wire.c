@@ -70,7 +70,7 @@ enum wire_error wire_check_inner(const uint8_t *buf, size_t len)
 
 int wire_is_sealed(uint8_t type)
 {
-	return type == WIRE_DATA || type == WIRE_KEEPALIVE;
+	return type == WIRE_DATA || type == WIRE_KEEPALIVE || type == WIRE_REPAIR || type == WIRE_NACK;
 }
 
 size_t wire_overhead(uint8_t type)
@@ -99,7 +99,7 @@ static enum wire_error check_fields(const struct wire_header *h, size_t len, uns
 
 	if (h->version != WIRE_VERSION)
 		return WIRE_BAD_VERSION;
-	if (h->type < WIRE_DATA || h->type > WIRE_HS_RESP)
+	if (h->type < WIRE_DATA || h->type > WIRE_TYPE_MAX)
 		return WIRE_BAD_TYPE;
 	if (wire_is_sealed(h->type) && h->key_id == 0)
 		return WIRE_UNSEALED;
@@ -110,6 +110,9 @@ static enum wire_error check_fields(const struct wire_header *h, size_t len, uns
 	need = required_length(h->type);
 	if (len < wire_overhead(h->type) || (size_t)h->length != len - wire_overhead(h->type) ||
 	    (need >= 0 && h->length != need))
+		return WIRE_BAD_LENGTH;
+	if (h->type == WIRE_NACK && (h->length == 0 || h->length % WIRE_NACK_ENTRY_LEN ||
+				     h->length > WIRE_NACK_MAX_ENTRIES * WIRE_NACK_ENTRY_LEN))
 		return WIRE_BAD_LENGTH;
 	return WIRE_OK;
 }
@@ -128,6 +131,35 @@ enum wire_error wire_decode(const uint8_t *buf, size_t len, unsigned npaths, str
 	h->timestamp_us = get32(buf + 12);
 	h->seq = get64(buf + 16);
 	return check_fields(h, len, npaths);
+}
+
+size_t wire_nack_encode(const struct wire_nack_entry *e, unsigned n, uint8_t *out)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *o = out + i * WIRE_NACK_ENTRY_LEN;
+
+		o[0] = e[i].path;
+		o[1] = e[i].count;
+		put16(o + 2, 0);
+		put32(o + 4, e[i].first);
+	}
+	return (size_t)n * WIRE_NACK_ENTRY_LEN;
+}
+
+unsigned wire_nack_decode(const uint8_t *in, size_t len, struct wire_nack_entry *e)
+{
+	unsigned n = (unsigned)(len / WIRE_NACK_ENTRY_LEN);
+
+	if (n > WIRE_NACK_MAX_ENTRIES)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		const uint8_t *o = in + i * WIRE_NACK_ENTRY_LEN;
+
+		if (o[1] == 0 || get16(o + 2) != 0)
+			return 0;
+		e[i] = (struct wire_nack_entry){ .path = o[0], .count = o[1], .first = get32(o + 4) };
+	}
+	return n;
 }
 
 void wire_probe_encode(const struct wire_probe *p, uint8_t out[WIRE_PROBE_LEN])

@@ -98,7 +98,7 @@ START_TEST(refusals)
 	buf[0] = 0;
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_VERSION);
 	for (unsigned type = 0; type < 256; type++) {
-		if (type >= WIRE_DATA && type <= WIRE_HS_RESP)
+		if (type >= WIRE_DATA && type <= WIRE_TYPE_MAX)
 			continue;
 		len = make_frame(buf, (uint8_t)type, 1, 0, 60);
 		ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_TYPE);
@@ -116,6 +116,52 @@ START_TEST(refusals)
 	/* Datagram longer than the length field says. */
 	len = make_frame(buf, WIRE_DATA, 1, 0, 60);
 	ck_assert_int_eq(wire_decode(buf, len + 1, NPATHS, &h), WIRE_BAD_LENGTH);
+	/* Repairs and NACKs are sealed; a NACK is 1 to 16 whole entries. */
+	len = make_frame(buf, WIRE_REPAIR, 0, 0, 60);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
+	len = make_frame(buf, WIRE_NACK, 0, 0, 8);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
+	len = make_frame(buf, WIRE_REPAIR, 1, 0, 60);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_OK);
+	len = make_frame(buf, WIRE_NACK, 1, 0, 8);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_OK);
+	len = make_frame(buf, WIRE_NACK, 1, 0, 128);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_OK);
+	len = make_frame(buf, WIRE_NACK, 1, 0, 0);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_LENGTH);
+	len = make_frame(buf, WIRE_NACK, 1, 0, 12);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_LENGTH);
+	len = make_frame(buf, WIRE_NACK, 1, 0, 136);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_LENGTH);
+}
+END_TEST
+
+START_TEST(nack_round_trip)
+{
+	struct wire_nack_entry in[WIRE_NACK_MAX_ENTRIES], got[WIRE_NACK_MAX_ENTRIES];
+	uint8_t buf[WIRE_NACK_MAX_ENTRIES * WIRE_NACK_ENTRY_LEN];
+	size_t len;
+
+	for (unsigned i = 0; i < WIRE_NACK_MAX_ENTRIES; i++)
+		in[i] = (struct wire_nack_entry){ .path = (uint8_t)(i % 8), .count = (uint8_t)(i + 1),
+						  .first = 0xfffffff0u + i * 3 };
+	len = wire_nack_encode(in, WIRE_NACK_MAX_ENTRIES, buf);
+	ck_assert_uint_eq(len, sizeof(buf));
+	ck_assert_uint_eq(buf[8], 1);
+	ck_assert_uint_eq(buf[9], 2);
+	ck_assert_uint_eq(buf[12], 0xff); /* big-endian first */
+	ck_assert_uint_eq(buf[15], 0xf3);
+	ck_assert_uint_eq(wire_nack_decode(buf, len, got), WIRE_NACK_MAX_ENTRIES);
+	for (unsigned i = 0; i < WIRE_NACK_MAX_ENTRIES; i++) {
+		ck_assert_uint_eq(got[i].path, in[i].path);
+		ck_assert_uint_eq(got[i].count, in[i].count);
+		ck_assert_uint_eq(got[i].first, in[i].first);
+	}
+	buf[1] = 0; /* a count of 0 */
+	ck_assert_uint_eq(wire_nack_decode(buf, len, got), 0);
+	buf[1] = 1;
+	buf[10] = 1; /* reserved bytes of the second entry */
+	ck_assert_uint_eq(wire_nack_decode(buf, len, got), 0);
 }
 END_TEST
 
@@ -186,6 +232,7 @@ int main(void)
 	tcase_add_test(tc, each_type_and_its_size);
 	tcase_add_test(tc, every_truncation_is_refused);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, nack_round_trip);
 	tcase_add_test(tc, inner_ipv4);
 	tcase_add_test(tc, inner_ipv6);
 	tcase_add_test(tc, error_names_are_distinct);

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Gaps in a path's frame numbers become NACK entries, and hold the reorder watermark back while a resend may come. */
+#include "nack.h"
+#include "unit.h"
+
+#define MS 1000000ull
+
+START_TEST(a_gap_is_reported_once_with_its_range)
+{
+	struct nack n;
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+
+	nack_init(&n);
+	nack_on_frame(&n, 1, 100, 1000, true, 0, 20 * MS);
+	nack_on_frame(&n, 1, 101, 1010, true, 0, 20 * MS);
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	nack_on_frame(&n, 1, 105, 1050, true, MS, 20 * MS); /* 102..104 lost */
+	nack_on_frame(&n, 1, 103, 1030, true, MS, 20 * MS); /* late on the path: no new gap */
+	nack_on_frame(&n, 0, 7, 1050, true, MS, 20 * MS);   /* another path's first frame */
+	ck_assert_uint_eq(nack_take(&n, e), 1);
+	ck_assert_uint_eq(e[0].path, 1);
+	ck_assert_uint_eq(e[0].first, 102);
+	ck_assert_uint_eq(e[0].count, 3);
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	ck_assert_uint_eq(n.gaps, 1);
+	ck_assert_uint_eq(n.frames, 3);
+	/* Not wanted: followed and counted, not reported, and no cap on the watermark. */
+	nack_on_frame(&n, 1, 108, 1080, true, 40 * MS, 0);
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	ck_assert_uint_eq(n.unasked, 1);
+	nack_on_frame(&n, 1, 110, 1100, true, 40 * MS, 20 * MS);
+	ck_assert_uint_eq(nack_take(&n, e), 1);
+	ck_assert_uint_eq(e[0].first, 109);
+	{
+		uint32_t mark = 2000;
+
+		nack_cap(&n, 41 * MS, &mark);
+		ck_assert_uint_eq(mark, 1080); /* the stamp before 109, not before 106 */
+	}
+}
+END_TEST
+
+START_TEST(numbers_wrap_and_outages_are_not_reported)
+{
+	struct nack n;
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+
+	nack_init(&n);
+	nack_on_frame(&n, 0, 0xfffffffeu, 1, true, 0, MS);
+	nack_on_frame(&n, 0, 1, 2, true, 0, MS); /* 0xffffffff and 0 lost */
+	ck_assert_uint_eq(nack_take(&n, e), 1);
+	ck_assert_uint_eq(e[0].first, 0xffffffffu);
+	ck_assert_uint_eq(e[0].count, 2);
+	nack_on_frame(&n, 0, 2 + NACK_GAP_MAX + 1, 3, true, 0, MS); /* NACK_GAP_MAX + 1 missing */
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	ck_assert_uint_eq(n.outages, 1);
+	nack_on_frame(&n, 0, 2 + NACK_GAP_MAX + 1 + NACK_GAP_MAX + 1, 3, true, 0, MS); /* exactly NACK_GAP_MAX */
+	ck_assert_uint_eq(nack_take(&n, e), 1);
+	ck_assert_uint_eq(e[0].count, NACK_GAP_MAX);
+	/* A path that went down starts afresh. */
+	nack_forget_path(&n, 0);
+	nack_on_frame(&n, 0, 5000, 3, true, 0, MS);
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	ck_assert_uint_eq(n.outages, 1);
+}
+END_TEST
+
+START_TEST(the_outgoing_list_is_bounded)
+{
+	struct nack n;
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+
+	nack_init(&n);
+	nack_on_frame(&n, 2, 0, 0, true, 0, MS);
+	for (uint32_t k = 1; k <= WIRE_NACK_MAX_ENTRIES + 3; k++)
+		nack_on_frame(&n, 2, 2 * k, 0, true, 0, MS); /* one lost before each */
+	ck_assert_uint_eq(n.unsent, 3);
+	ck_assert_uint_eq(nack_take(&n, e), WIRE_NACK_MAX_ENTRIES);
+	ck_assert_uint_eq(e[WIRE_NACK_MAX_ENTRIES - 1].first, 2 * WIRE_NACK_MAX_ENTRIES - 1);
+	nack_on_frame(&n, 2, 2 * WIRE_NACK_MAX_ENTRIES + 9, 0, true, 0, MS);
+	ck_assert_uint_eq(nack_take(&n, e), 1);
+}
+END_TEST
+
+START_TEST(the_watermark_waits_for_the_resend_then_not)
+{
+	struct nack n;
+	uint32_t mark;
+
+	nack_init(&n);
+	nack_on_frame(&n, 1, 10, 5000, true, 0, 20 * MS);
+	nack_on_frame(&n, 1, 12, 5400, true, MS, 20 * MS); /* 11 lost, stamped 5000 or later */
+	mark = 6000;
+	nack_cap(&n, 2 * MS, &mark);
+	ck_assert_uint_eq(mark, 5000);
+	mark = 4000; /* already lower: kept */
+	nack_cap(&n, 2 * MS, &mark);
+	ck_assert_uint_eq(mark, 4000);
+	mark = 6000; /* the resend had its time */
+	nack_cap(&n, 21 * MS, &mark);
+	ck_assert_uint_eq(mark, 6000);
+	/* A resent frame's old stamp is not the path's position. */
+	nack_on_frame(&n, 1, 13, 100, false, 30 * MS, 20 * MS);
+	nack_on_frame(&n, 1, 15, 5600, true, 30 * MS, 20 * MS);
+	mark = 6000;
+	nack_cap(&n, 31 * MS, &mark);
+	ck_assert_uint_eq(mark, 5400);
+	/* Stamps wrap around 2^32. */
+	nack_init(&n);
+	nack_on_frame(&n, 0, 1, 0xfffffff0u, true, 0, MS);
+	nack_on_frame(&n, 0, 3, 0x10, true, 0, MS);
+	mark = 0x20;
+	nack_cap(&n, 0, &mark);
+	ck_assert_uint_eq(mark, 0xfffffff0u);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("nack");
+	TCase *tc = tcase_create("nack");
+
+	tcase_add_test(tc, a_gap_is_reported_once_with_its_range);
+	tcase_add_test(tc, numbers_wrap_and_outages_are_not_reported);
+	tcase_add_test(tc, the_outgoing_list_is_bounded);
+	tcase_add_test(tc, the_watermark_waits_for_the_resend_then_not);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
