@@ -13,9 +13,11 @@
 #include "flow.h"
 #include "handshake.h"
 #include "health.h"
+#include "nack.h"
 #include "path.h"
 #include "probe.h"
 #include "reorder.h"
+#include "resend.h"
 #include "sched.h"
 #include "session.h"
 #include "status.h"
@@ -63,6 +65,9 @@ struct link {
 	bool have_owd[WIRE_MAX_PATHS];
 	uint32_t last_stamp[WIRE_MAX_PATHS]; /* the peer's stamp of the newest frame heard on the path */
 	struct autow autow;     /* weights = "auto" */
+	struct resend resend;   /* copies of the data sent, for the peer's NACKs */
+	struct nack nack;       /* gaps in the peer's frames on each path, to NACK */
+	uint64_t nacks_sent, nacks_received, repairs_received, resend_congested;
 	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
 	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
@@ -110,6 +115,32 @@ void link_update_hold(struct link *l);
 #define LINK_DELAY_SLOTS 2048
 #define LINK_EQUALIZE_MAX_NS (100ull * 1000000ull) /* the most a faster path's packets are delayed */
 
+/* Loss repair (repair.c): how old a frame may be to be resent, and what a repair's wait adds to
+ * the fastest path's round trip (the sender's and receiver's scheduling). */
+#define LINK_RESEND_MAX_AGE_NS (500ull * 1000000ull)
+#define LINK_REPAIR_SLACK_NS (5ull * 1000000ull)
+
+/* How long the resend of a frame lost now may take to arrive; 0 when repair is off or cannot help. */
+uint64_t link_repair_wait(const struct link *l);
+/* Keeps a copy of a data frame about to be sealed on p (it must not be sealed yet). */
+void link_repair_keep(struct link *l, struct path *p, uint16_t flow_seq, const uint8_t *pkt, size_t len,
+		      uint64_t now);
+/* Notes an authentic frame of h on p for gap finding. */
+void link_repair_on_frame(struct link *l, const struct path *p, const struct wire_header *h, uint64_t now);
+/* Sends the NACK for the gaps found since the last call, if any. */
+void link_repair_flush(struct link *l, uint64_t now);
+/* The peer's NACK arrived: resends what it names and is still kept. */
+void link_repair_on_nack(struct link *l, const uint8_t *payload, size_t len, uint64_t now);
+
+/* Seals frame[header | len bytes] in place under s for p, stamped stamp_us; returns the datagram length
+ * (datapath.c). */
+size_t link_seal_frame(struct link *l, struct session *s, struct path *p, uint8_t type, size_t len,
+		       uint16_t flow_seq, uint32_t stamp_us, uint8_t *frame);
+/* The header's timestamp for now: microseconds of the monotonic clock, modulo 2^32. */
+uint32_t link_stamp(uint64_t now);
+/* Writes a packet the peer sent to the TUN (counted when the kernel refuses it). */
+void link_write_tun(void *ctx, const uint8_t *pkt, size_t len);
+
 /* Bytes a frame adds on the wire around an inner packet, outer IP and UDP included. */
 unsigned link_overhead(int family);
 
@@ -143,7 +174,7 @@ void keying_auth_failed(struct link *l, const struct path *p, const struct endpo
 void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len, uint64_t now,
 		      uint8_t *frame);
 void link_fill_data_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len,
-			   uint16_t flow_seq, uint64_t now, uint8_t *frame);
+			   uint16_t flow_seq, uint32_t stamp_us, uint8_t *frame);
 /* Seals and sends a keepalive on p under the current session (nothing when there is none). */
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now);
 /* Tells the scheduler which paths to use: the up ones, and backup paths only while no other is up. */

@@ -41,6 +41,9 @@ void probe_init(struct probe *pr);
 /* An authentic frame of `len` datagram bytes arrived on the path at `now`. */
 void probe_on_frame(struct probe *pr, uint32_t path_seq, uint32_t stamp_us, uint32_t len, uint64_t now);
 
+/* An authentic frame whose stamp is not its sending time (a resent one): counted for loss and rate, no echo. */
+void probe_on_unstamped(struct probe *pr, uint32_t path_seq, uint32_t len);
+
 /* The report to send in a keepalive at `now`. */
 void probe_report(const struct probe *pr, uint64_t now, struct wire_probe *out);
 

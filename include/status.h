@@ -63,6 +63,23 @@ enum status_reorder {
 };
 const char *status_reorder_name(unsigned i);
 
+/* Loss repair (see nack.h, resend.h): this end as receiver (NACKs), and as sender (resends). */
+enum status_repair {
+	STATUS_REPAIR_GAPS,            /* gaps found in the peer's frame numbers and reported */
+	STATUS_REPAIR_UNASKED,         /* gaps not reported: repair off, or the path was queueing */
+	STATUS_REPAIR_FRAMES_ASKED,    /* frames those gaps cover */
+	STATUS_REPAIR_NACKS_SENT,
+	STATUS_REPAIR_REPAIRS_RECEIVED, /* resent packets that arrived */
+	STATUS_REPAIR_NACKS_RECEIVED,
+	STATUS_REPAIR_RESENT,          /* frames this end resent */
+	STATUS_REPAIR_MISSED,          /* asked for but no longer kept (or never data) */
+	STATUS_REPAIR_REPEATED,        /* asked for again after a resend */
+	STATUS_REPAIR_BUDGET,          /* refused: the resend budget was spent */
+	STATUS_REPAIR_CONGESTED,       /* refused: the path they were lost on was queueing */
+	STATUS_REPAIR_COUNT
+};
+const char *status_repair_name(unsigned i);
+
 struct status {
 	char interface[IFNAMSIZ];
 	char mode[8];
@@ -73,6 +90,7 @@ struct status {
 	uint64_t drop[DROP_REASON_COUNT];
 	uint64_t reorder[STATUS_REORDER_COUNT];
 	uint64_t reorder_hold_ns; /* how long a packet now waits for a gap at most */
+	uint64_t repair[STATUS_REPAIR_COUNT];
 	struct status_path path[STATUS_MAX_PATHS];
 	unsigned npaths;
 };

@@ -574,6 +574,9 @@ static bool read_udp(struct reader *r, const config_setting_t *root, struct conf
 	c->reorder = true;
 	if ((s = config_setting_get_member(root, "reorder")) && !get_bool(r, s, &c->reorder))
 		return false;
+	c->repair = true;
+	if ((s = config_setting_get_member(root, "repair")) && !get_bool(r, s, &c->repair))
+		return false;
 	if ((s = config_setting_get_member(root, "weights")) && !read_weights_mode(r, s, c))
 		return false;
 	return read_security(r, root, c);
@@ -584,7 +587,7 @@ static bool refuse_other_mode_keys(struct reader *r, const config_setting_t *roo
 {
 	/* Raw mode has no tunnel and no keepalives: probing keys would silently do nothing. */
 	static const char *const udp_only[] = { "address", "mtu", "paths", "key_file", "cipher", "rekey_interval",
-						"probe_interval", "down_after", "reorder", "weights", NULL };
+						"probe_interval", "down_after", "reorder", "repair", "weights", NULL };
 	static const char *const raw_only[] = { "rules", "queue", NULL };
 	const char *const *other = c->mode == CONF_MODE_RAW ? udp_only : raw_only;
 
@@ -619,7 +622,8 @@ static bool read_root(struct reader *r, const config_setting_t *root, struct con
 {
 	static const char *const known[] = { "interface", "mode", "address", "mtu", "probe_interval", "down_after",
 					     "paths", "key_file", "cipher", "user", "rekey_interval",
-					     "host_setup", "forwarding", "queue", "rules", "reorder", "weights", NULL };
+					     "host_setup", "forwarding", "queue", "rules", "reorder", "repair", "weights",
+					     NULL };
 	const config_setting_t *s;
 
 	if (!check_keys(r, root, known))

@@ -178,6 +178,8 @@ void conf_print(FILE *out, const struct conf *c)
 	fprintf(out, "cipher = \"%s\";\n", conf_cipher_name(c->cipher));
 	if (!c->reorder)
 		fprintf(out, "reorder = false;\n");
+	if (!c->repair)
+		fprintf(out, "repair = false;\n");
 	if (c->auto_weights)
 		fprintf(out, "weights = \"auto\";\n");
 	print_common(out, c);

@@ -143,6 +143,8 @@ size_t ctlproto_format_status(const struct status *st, char *buf, size_t len)
 	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
 		put(&o, "reorder_%s=%llu\n", status_reorder_name(r), (unsigned long long)st->reorder[r]);
 	put(&o, "reorder_hold_ns=%llu\n", (unsigned long long)st->reorder_hold_ns);
+	for (unsigned r = 0; r < STATUS_REPAIR_COUNT; r++)
+		put(&o, "repair_%s=%llu\n", status_repair_name(r), (unsigned long long)st->repair[r]);
 	for (unsigned i = 0; i < st->npaths; i++)
 		put_path(&o, &st->path[i]);
 	put(&o, "errno=0\n\n");
@@ -193,6 +195,14 @@ static bool parse_reorder(struct status *st, const char *name, const char *v)
 	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
 		if (strcmp(name, status_reorder_name(r)) == 0)
 			return parse_u64(v, &st->reorder[r]);
+	return true; /* a counter this client does not know yet */
+}
+
+static bool parse_repair(struct status *st, const char *name, const char *v)
+{
+	for (unsigned r = 0; r < STATUS_REPAIR_COUNT; r++)
+		if (strcmp(name, status_repair_name(r)) == 0)
+			return parse_u64(v, &st->repair[r]);
 	return true; /* a counter this client does not know yet */
 }
 
@@ -268,6 +278,8 @@ static bool parse_top_key(struct status *st, const char *k, const char *v)
 		return parse_u64(v, &st->reorder_hold_ns);
 	if (!strncmp(k, "reorder_", 8))
 		return parse_reorder(st, k + 8, v);
+	if (!strncmp(k, "repair_", 7))
+		return parse_repair(st, k + 7, v);
 	if (!strcmp(k, "path")) {
 		if (st->npaths == STATUS_MAX_PATHS)
 			return false;

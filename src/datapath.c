@@ -8,20 +8,24 @@
 #include "link.h"
 #include "log.h"
 
-/* The header's timestamp: microseconds of the monotonic clock, modulo 2^32. */
-static uint32_t stamp(uint64_t now)
+uint32_t link_stamp(uint64_t now)
 {
 	return (uint32_t)(now / 1000);
+}
+
+static uint32_t stamp(uint64_t now)
+{
+	return link_stamp(now);
 }
 
 void link_fill_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len, uint64_t now,
 		      uint8_t *frame)
 {
-	link_fill_data_header(l, p, type, key_id, len, 0, now, frame);
+	link_fill_data_header(l, p, type, key_id, len, 0, stamp(now), frame);
 }
 
 void link_fill_data_header(struct link *l, struct path *p, uint8_t type, uint8_t key_id, size_t len,
-			   uint16_t flow_seq, uint64_t now, uint8_t *frame)
+			   uint16_t flow_seq, uint32_t stamp_us, uint8_t *frame)
 {
 	struct wire_header h = {
 		.version = WIRE_VERSION,
@@ -31,20 +35,19 @@ void link_fill_data_header(struct link *l, struct path *p, uint8_t type, uint8_t
 		.length = (uint16_t)len,
 		.path_seq = p->tx_seq++,
 		.flow_seq = flow_seq,
-		.timestamp_us = stamp(now),
+		.timestamp_us = stamp_us,
 		.seq = l->seq++, /* also the AEAD nonce: never repeats in the daemon's life */
 	};
 
 	wire_encode(&h, frame);
 }
 
-/* Seals frame[header | len bytes] under s in place; returns the datagram length. */
-static size_t seal_frame(struct link *l, struct session *s, struct path *p, uint8_t type, size_t len,
-			 uint16_t flow_seq, uint64_t now, uint8_t *frame)
+size_t link_seal_frame(struct link *l, struct session *s, struct path *p, uint8_t type, size_t len,
+		       uint16_t flow_seq, uint32_t stamp_us, uint8_t *frame)
 {
 	uint64_t nonce = l->seq;
 
-	link_fill_data_header(l, p, type, session_key_id(s), len, flow_seq, now, frame);
+	link_fill_data_header(l, p, type, session_key_id(s), len, flow_seq, stamp_us, frame);
 	s->tx_frames++;
 	return seal_close(&s->tx, nonce, frame, WIRE_HEADER_LEN, len);
 }
@@ -60,7 +63,7 @@ void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
 		return;
 	probe_report(&l->probe[p->index], now, &report);
 	wire_probe_encode(&report, frame + WIRE_HEADER_LEN);
-	path_queue(p, frame, seal_frame(l, s, p, WIRE_KEEPALIVE, WIRE_PROBE_LEN, 0, now, frame));
+	path_queue(p, frame, link_seal_frame(l, s, p, WIRE_KEEPALIVE, WIRE_PROBE_LEN, 0, stamp(now), frame));
 	path_flush(p);
 }
 
@@ -127,7 +130,8 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 			uint16_t fseq = l->flow_seq[flow_bucket(frame + WIRE_HEADER_LEN, len)]++;
 
 			note_data_sent(l, p->index, now);
-			path_queue(p, frame, seal_frame(l, s, p, WIRE_DATA, len, fseq, now, frame));
+			link_repair_keep(l, p, fseq, frame + WIRE_HEADER_LEN, len, now);
+			path_queue(p, frame, link_seal_frame(l, s, p, WIRE_DATA, len, fseq, stamp(now), frame));
 		}
 	}
 	for (unsigned p = 0; p < l->conf.npaths; p++)
@@ -153,6 +157,7 @@ static void note_alive(struct link *l, struct path *p, uint64_t now)
 		return;
 	/* What was lost while the path was down is not the loss of the path that came back. */
 	probe_forget_loss(&l->probe[p->index]);
+	nack_forget_path(&l->nack, p->index);
 	link_schedule(l);
 	log_info("path %s: up", p->conf->name);
 }
@@ -180,7 +185,7 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 		 probe_loss_ppm(&l->probe[p->index]) / 10000.0);
 }
 
-static void write_tun(void *ctx, const uint8_t *payload, size_t len)
+void link_write_tun(void *ctx, const uint8_t *payload, size_t len)
 {
 	struct link *l = ctx;
 	ssize_t n;
@@ -204,7 +209,7 @@ static void to_reorder(void *ctx, unsigned path, uint64_t tag, const uint8_t *pk
 
 	(void)path;
 	reorder_push(&l->reorder, flow_bucket(pkt, len), (uint16_t)tag, (uint32_t)(tag >> 16), pkt, len, l->now,
-		     write_tun, l);
+		     link_write_tun, l);
 }
 
 /* A checked inner packet waits out its path's delay deficit, then goes through the reorder buffer. */
@@ -217,6 +222,27 @@ static void deliver(struct link *l, unsigned path, const uint8_t *payload, size_
 	}
 	l->now = now;
 	delayline_push(&l->delay, path, data_tag(h->timestamp_us, h->flow_seq), payload, len, now, to_reorder, l);
+}
+
+/*
+ * A resent packet is late already: it skips the delay line and goes to the reorder
+ * buffer, which puts it in its gap or, if the gap was given up, delivers it at once.
+ */
+static void deliver_repair(struct link *l, const uint8_t *payload, size_t len, const struct wire_header *h,
+			   uint64_t now)
+{
+	if (wire_check_inner(payload, len) != WIRE_OK) {
+		l->drop[WIRE_BAD_INNER]++;
+		return;
+	}
+	l->repairs_received++;
+	l->now = now;
+	if (!l->conf.reorder) {
+		link_write_tun(l, payload, len);
+		return;
+	}
+	reorder_push(&l->reorder, flow_bucket(payload, len), h->flow_seq, h->timestamp_us, payload, len, now,
+		     link_write_tun, l);
 }
 
 /*
@@ -248,8 +274,11 @@ static void release_lost(struct link *l)
 {
 	uint32_t mark;
 
-	if (l->conf.reorder && l->reorder.nheld && watermark(l, &mark))
-		reorder_watermark(&l->reorder, mark, write_tun, l);
+	if (l->conf.reorder && l->reorder.nheld && watermark(l, &mark)) {
+		/* A gap whose resend was asked for is not given up before the resend had time to come. */
+		nack_cap(&l->nack, l->now, &mark);
+		reorder_watermark(&l->reorder, mark, link_write_tun, l);
+	}
 }
 
 void link_reorder_tick(struct link *l, uint64_t now)
@@ -257,7 +286,7 @@ void link_reorder_tick(struct link *l, uint64_t now)
 	l->now = now;
 	delayline_tick(&l->delay, now, to_reorder, l);
 	release_lost(l);
-	reorder_tick(&l->reorder, now, write_tun, l);
+	reorder_tick(&l->reorder, now, link_write_tun, l);
 }
 
 uint64_t link_reorder_deadline(const struct link *l)
@@ -326,7 +355,7 @@ void link_update_hold(struct link *l)
 		var = pr->rttvar > var ? pr->rttvar : var;
 	}
 	if (usable > 1 && l->conf.reorder)
-		hold = hi - lo + 2 * var + LINK_REORDER_HOLD_MIN_NS;
+		hold = hi - lo + 2 * var + LINK_REORDER_HOLD_MIN_NS + link_repair_wait(l);
 	reorder_set_hold(&l->reorder, hold < LINK_REORDER_HOLD_MAX_NS ? hold : LINK_REORDER_HOLD_MAX_NS);
 	update_equalize(l);
 }
@@ -386,9 +415,17 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	if (!ok)
 		return;
 	note_alive(l, p, now);
-	probe_on_frame(&l->probe[p->index], h.path_seq, h.timestamp_us, (uint32_t)len, now);
 	p->stats.rx_packets++;
 	p->stats.rx_bytes += len;
+	link_repair_on_frame(l, p, &h, now);
+	if (h.type == WIRE_REPAIR) {
+		/* Its stamp is the original frame's: it tells nothing of this path's delay. */
+		probe_on_unstamped(&l->probe[p->index], h.path_seq, (uint32_t)len);
+		l->data_rx_at[p->index] = now;
+		deliver_repair(l, buf + WIRE_HEADER_LEN, h.length, &h, now);
+		return;
+	}
+	probe_on_frame(&l->probe[p->index], h.path_seq, h.timestamp_us, (uint32_t)len, now);
 	note_owd(l, p->index, h.timestamp_us, now);
 	l->last_stamp[p->index] = h.timestamp_us;
 	if (h.type == WIRE_DATA) {
@@ -397,6 +434,8 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	}
 	else if (h.type == WIRE_KEEPALIVE)
 		take_report(l, p, buf + WIRE_HEADER_LEN, h.timestamp_us, now);
+	else if (h.type == WIRE_NACK)
+		link_repair_on_nack(l, buf + WIRE_HEADER_LEN, h.length, now);
 }
 
 void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
@@ -406,8 +445,11 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 
 	for (unsigned k = 0; k < n; k++)
 		receive_one(l, p, l->rx.buf + k * l->rx.slot, path_rx_len(&l->rx, k), &l->rx.from[k], now);
-	if (n)
+	if (n) {
+		link_repair_flush(l, now);
+		l->now = now;
 		release_lost(l);
+	}
 }
 
 /*

@@ -143,7 +143,9 @@ bool link_open(struct link *l, const struct conf *c, uint64_t now, char *err, si
 		link_close(l);
 		return false;
 	}
-	if (!reorder_init(&l->reorder, l->mtu, LINK_REORDER_SLOTS) || !delayline_init(&l->delay, l->mtu, LINK_DELAY_SLOTS)) {
+	nack_init(&l->nack);
+	if (!reorder_init(&l->reorder, l->mtu, LINK_REORDER_SLOTS) || !delayline_init(&l->delay, l->mtu, LINK_DELAY_SLOTS) ||
+	    !resend_init(&l->resend, c->npaths, RESEND_DEPTH, l->mtu)) {
 		snprintf(err, errlen, "out of memory for the reorder buffer");
 		link_close(l);
 		return false;
@@ -164,6 +166,7 @@ void link_close(struct link *l)
 	path_rx_free(&l->rx);
 	reorder_free(&l->reorder);
 	delayline_free(&l->delay);
+	resend_free(&l->resend);
 }
 
 void link_apply(struct link *l, const struct conf *c, uint64_t now)
@@ -250,6 +253,17 @@ void link_snapshot(const struct link *l, struct status *st)
 	st->reorder[STATUS_REORDER_RESYNCS] = l->reorder.count.resyncs;
 	st->reorder[STATUS_REORDER_LOST_EARLY] = l->reorder.count.lost_early;
 	st->reorder_hold_ns = l->reorder.hold;
+	st->repair[STATUS_REPAIR_GAPS] = l->nack.gaps;
+	st->repair[STATUS_REPAIR_UNASKED] = l->nack.unasked;
+	st->repair[STATUS_REPAIR_CONGESTED] = l->resend_congested;
+	st->repair[STATUS_REPAIR_FRAMES_ASKED] = l->nack.frames;
+	st->repair[STATUS_REPAIR_NACKS_SENT] = l->nacks_sent;
+	st->repair[STATUS_REPAIR_REPAIRS_RECEIVED] = l->repairs_received;
+	st->repair[STATUS_REPAIR_NACKS_RECEIVED] = l->nacks_received;
+	st->repair[STATUS_REPAIR_RESENT] = l->resend.count.resent;
+	st->repair[STATUS_REPAIR_MISSED] = l->resend.count.missed;
+	st->repair[STATUS_REPAIR_REPEATED] = l->resend.count.repeated;
+	st->repair[STATUS_REPAIR_BUDGET] = l->resend.count.budget;
 	st->npaths = l->conf.npaths;
 	for (unsigned i = 0; i < st->npaths; i++) {
 		const struct path *p = &l->path[i];

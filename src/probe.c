@@ -20,7 +20,7 @@ static int32_t diff32(uint32_t a, uint32_t b)
 	return (int32_t)(a - b);
 }
 
-void probe_on_frame(struct probe *pr, uint32_t path_seq, uint32_t stamp_us, uint32_t len, uint64_t now)
+void probe_on_unstamped(struct probe *pr, uint32_t path_seq, uint32_t len)
 {
 	if (!pr->rx_frames && !pr->heard)
 		pr->rx_highest_seq = path_seq;
@@ -28,6 +28,11 @@ void probe_on_frame(struct probe *pr, uint32_t path_seq, uint32_t stamp_us, uint
 		pr->rx_highest_seq = path_seq;
 	pr->rx_frames++;
 	pr->rx_bytes += len;
+}
+
+void probe_on_frame(struct probe *pr, uint32_t path_seq, uint32_t stamp_us, uint32_t len, uint64_t now)
+{
+	probe_on_unstamped(pr, path_seq, len);
 	pr->heard = true;
 	pr->heard_stamp_us = stamp_us;
 	pr->heard_at = now;

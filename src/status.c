@@ -25,6 +25,16 @@ const char *drop_reason_name(unsigned reason)
 	return "unknown";
 }
 
+const char *status_repair_name(unsigned i)
+{
+	static const char *const names[STATUS_REPAIR_COUNT] = {
+		"gaps", "unasked", "frames_asked", "nacks_sent", "repairs_received", "nacks_received",
+		"resent", "missed", "repeated", "budget", "congested",
+	};
+
+	return i < STATUS_REPAIR_COUNT ? names[i] : "unknown";
+}
+
 const char *status_reorder_name(unsigned i)
 {
 	static const char *const names[STATUS_REORDER_COUNT] = { "held",	 "late",     "released_late",
@@ -106,6 +116,9 @@ void status_print_text(FILE *out, const struct status *st)
 	fprintf(out, "  reorder: hold %.1f ms", (double)st->reorder_hold_ns / 1e6);
 	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
 		fprintf(out, " %s=%llu", status_reorder_name(r), (unsigned long long)st->reorder[r]);
+	fprintf(out, "\n  repair:");
+	for (unsigned r = 0; r < STATUS_REPAIR_COUNT; r++)
+		fprintf(out, " %s=%llu", status_repair_name(r), (unsigned long long)st->repair[r]);
 	fprintf(out, "\n  drops:");
 	for (unsigned r = 1; r < DROP_REASON_COUNT; r++) {
 		if (!st->drop[r])
@@ -179,6 +192,9 @@ void status_print_json(FILE *out, const struct status *st)
 	fprintf(out, "],\"reorder\":{\"hold_ms\":%.3f", (double)st->reorder_hold_ns / 1e6);
 	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
 		fprintf(out, ",\"%s\":%llu", status_reorder_name(r), (unsigned long long)st->reorder[r]);
+	fprintf(out, "},\"repair\":{");
+	for (unsigned r = 0; r < STATUS_REPAIR_COUNT; r++)
+		fprintf(out, "%s\"%s\":%llu", r ? "," : "", status_repair_name(r), (unsigned long long)st->repair[r]);
 	fprintf(out, "},\"drops\":{");
 	for (unsigned r = 1; r < DROP_REASON_COUNT; r++)
 		fprintf(out, "%s\"%s\":%llu", r > 1 ? "," : "", drop_reason_name(r),
@@ -323,6 +339,13 @@ static void prom_links(FILE *out, const struct status *sts, unsigned n)
 		for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++) {
 			prom_link_label(out, "netagg_reorder_packets_total", &sts[k]);
 			fprintf(out, ",event=\"%s\"} %llu\n", status_reorder_name(r), (unsigned long long)sts[k].reorder[r]);
+		}
+	prom_family(out, "netagg_repair_total", "counter",
+		    "Loss repair: gaps found and frames asked for, NACKs sent and received, frames resent, ...");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned r = 0; r < STATUS_REPAIR_COUNT; r++) {
+			prom_link_label(out, "netagg_repair_total", &sts[k]);
+			fprintf(out, ",event=\"%s\"} %llu\n", status_repair_name(r), (unsigned long long)sts[k].repair[r]);
 		}
 	prom_family(out, "netagg_reorder_hold_seconds", "gauge", "How long a packet waits for a gap before it at most.");
 	for (unsigned k = 0; k < n; k++) {

@@ -36,6 +36,8 @@ static void sample(struct status *st)
 	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
 		st->reorder[r] = 100 + r;
 	st->reorder_hold_ns = 21500000;
+	for (unsigned r = 0; r < STATUS_REPAIR_COUNT; r++)
+		st->repair[r] = 200 + r;
 	st->npaths = 2;
 	for (unsigned i = 0; i < 2; i++) {
 		struct status_path *p = &st->path[i];

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Loss repair between the two ends: the receiver NACKs frames missing from a path's
+ * sequence, on the fastest path; the sender resends the data among them, once, on the
+ * fastest path, under a byte budget. Both halves run only with `repair` on (the
+ * receiver's half also needs `reorder`, which is what lets a resend fill its gap).
+ */
+#include <string.h>
+
+#include "link.h"
+#include "log.h"
+
+/* The usable path with the lowest smoothed RTT and a known peer, preferring paths that are not degraded; NULL if none. */
+static struct path *fastest_path(struct link *l)
+{
+	struct path *best = NULL;
+	bool best_degraded = true;
+	uint64_t best_rtt = UINT64_MAX;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		const struct health *h = &l->health[i];
+		bool degraded = h->state == PATH_DEGRADED;
+
+		if (!health_usable(h) || !l->path[i].remote.len || !l->probe[i].have_rtt)
+			continue;
+		if (best && (degraded > best_degraded ||
+			     (degraded == best_degraded && l->probe[i].srtt >= best_rtt)))
+			continue;
+		best = &l->path[i];
+		best_degraded = degraded;
+		best_rtt = l->probe[i].srtt;
+	}
+	return best;
+}
+
+/*
+ * The NACK and the resend both cross the fastest path, so a resend arrives a round
+ * trip of it after the gap showed, give or take its variation and both ends' scheduling.
+ */
+uint64_t link_repair_wait(const struct link *l)
+{
+	uint64_t best = UINT64_MAX, var = 0;
+	unsigned usable = 0;
+
+	if (!l->conf.repair || !l->conf.reorder)
+		return 0;
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		const struct probe *pr = &l->probe[i];
+
+		if (!health_usable(&l->health[i]) || !pr->have_rtt)
+			continue;
+		usable++;
+		if (pr->srtt < best) {
+			best = pr->srtt;
+			var = pr->rttvar;
+		}
+	}
+	/* With one path a resend could not beat the inner TCP's own retransmission by much. */
+	if (usable < 2)
+		return 0;
+	return best + 2 * var + LINK_REPAIR_SLACK_NS;
+}
+
+void link_repair_keep(struct link *l, struct path *p, uint16_t flow_seq, const uint8_t *pkt, size_t len,
+		      uint64_t now)
+{
+	/* p->tx_seq is the path_seq the frame is about to be sealed with. */
+	if (l->conf.repair)
+		resend_keep(&l->resend, p->index, p->tx_seq, flow_seq, link_stamp(now), pkt, len, now);
+}
+
+/*
+ * Is path i's queue building up (its RTT above its base by a quarter or 5 ms, the test
+ * weights = "auto" uses for a full path)? A loss there is most likely a queue that
+ * overflowed: the inner flows must see it and slow down, so it is not repaired.
+ * Repairing it would keep their windows growing into a queue that drops more.
+ */
+static bool queueing(const struct link *l, unsigned i)
+{
+	const struct probe *pr = &l->probe[i];
+	uint64_t allowed = pr->min_rtt / AUTOW_QUEUE_FRACTION;
+
+	if (allowed < AUTOW_QUEUE_MIN_NS)
+		allowed = AUTOW_QUEUE_MIN_NS;
+	return pr->have_rtt && pr->srtt > pr->min_rtt + allowed;
+}
+
+void link_repair_on_frame(struct link *l, const struct path *p, const struct wire_header *h, uint64_t now)
+{
+	uint64_t wait = queueing(l, p->index) ? 0 : link_repair_wait(l);
+
+	/* The numbers are followed even while no gap is wanted, so that a later gap is reported right. */
+	nack_on_frame(&l->nack, p->index, h->path_seq, h->timestamp_us, h->type != WIRE_REPAIR, now, wait);
+}
+
+void link_repair_flush(struct link *l, uint64_t now)
+{
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+	uint8_t frame[WIRE_HEADER_LEN + WIRE_NACK_MAX_ENTRIES * WIRE_NACK_ENTRY_LEN + WIRE_TAG_LEN];
+	unsigned n = nack_take(&l->nack, e);
+	struct session *s;
+	struct path *p;
+	size_t len;
+
+	if (!n)
+		return;
+	s = session_for_tx(&l->keying.sessions);
+	p = fastest_path(l);
+	if (!s || !p)
+		return;
+	len = wire_nack_encode(e, n, frame + WIRE_HEADER_LEN);
+	path_queue(p, frame, link_seal_frame(l, s, p, WIRE_NACK, len, 0, link_stamp(now), frame));
+	path_flush(p);
+	l->nacks_sent++;
+}
+
+void link_repair_on_nack(struct link *l, const uint8_t *payload, size_t len, uint64_t now)
+{
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+	unsigned n = wire_nack_decode(payload, len, e);
+	struct session *s = session_for_tx(&l->keying.sessions);
+	struct path *p = fastest_path(l);
+	/* Frames go out from a buffer of their own, one at a time: resends are rare. */
+	uint8_t *frame = l->tx_buf; /* the TUN batch is not in use while frames are received */
+
+	l->nacks_received++;
+	if (!l->conf.repair || !s || !p)
+		return;
+	for (unsigned k = 0; k < n; k++) {
+		for (unsigned j = 0; j < e[k].count; j++) {
+			struct resend_frame f;
+
+			if (e[k].path < l->conf.npaths && queueing(l, e[k].path)) {
+				l->resend_congested++;
+				continue;
+			}
+			if (!resend_take(&l->resend, e[k].path, e[k].first + j, now, LINK_RESEND_MAX_AGE_NS, &f))
+				continue;
+			memcpy(frame + WIRE_HEADER_LEN, f.pkt, f.len);
+			path_queue(p, frame, link_seal_frame(l, s, p, WIRE_REPAIR, f.len, f.flow_seq, f.stamp_us, frame));
+			path_flush(p);
+		}
+	}
+}
