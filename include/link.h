@@ -119,6 +119,7 @@ void link_update_hold(struct link *l);
  * the fastest path's round trip (the sender's and receiver's scheduling). */
 #define LINK_RESEND_MAX_AGE_NS (500ull * 1000000ull)
 #define LINK_REPAIR_SLACK_NS (5ull * 1000000ull)
+#define LINK_RESEND_PER_NACK 64 /* frames resent for one NACK at most (and at most LINK_TUN_BATCH) */
 
 /* How long the resend of a frame lost now may take to arrive; 0 when repair is off or cannot help. */
 uint64_t link_repair_wait(const struct link *l);

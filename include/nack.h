@@ -21,9 +21,12 @@
  * because every path has moved past it (reorder_watermark): the lost frames were
  * stamped no earlier than the last frame heard on the path before the gap, so the
  * watermark is capped at that stamp for `wait` ns (nack_cap). NACK_PENDING such
- * caps are tracked; a newer one replaces the oldest.
+ * caps are tracked; when all are running, a new one merges into the one that ends
+ * first (lower stamp, later end). A frame more than NACK_RESYNC_BEHIND behind the
+ * expected number means the peer restarted its numbering: it is followed.
  */
-#define NACK_GAP_MAX 32
+#define NACK_GAP_MAX WIRE_NACK_MAX_COUNT
+#define NACK_RESYNC_BEHIND 1024 /* a frame this far behind: the peer restarted its numbering */
 #define NACK_PENDING 16
 
 struct nack_path {
@@ -43,11 +46,12 @@ struct nack {
 	unsigned nout;
 	struct nack_pending pending[NACK_PENDING];
 	unsigned next_pending;
-	uint64_t gaps;     /* gaps found and reported */
+	uint64_t gaps;     /* gaps found and queued for a NACK */
 	uint64_t frames;   /* frames they cover */
 	uint64_t outages;  /* gaps too long to report */
 	uint64_t unasked;  /* gaps the caller did not want reported (wait 0) */
 	uint64_t unsent;   /* gaps that found the outgoing list full */
+	uint64_t resyncs;  /* numbering restarts followed */
 };
 
 void nack_init(struct nack *n);

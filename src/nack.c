@@ -9,19 +9,39 @@ void nack_init(struct nack *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static void queue_gap(struct nack *n, unsigned path, uint32_t first, uint32_t count, uint64_t until)
+/*
+ * Holds the watermark below stamp until `until`: in a free or expired entry, or, when
+ * every entry is still waiting, merged into the one that ends first (the lower stamp
+ * and the later end of the two), so no pending resend loses its cap.
+ */
+static void add_cap(struct nack *n, uint32_t stamp, uint64_t now, uint64_t until)
 {
-	struct nack_path *p = &n->path[path];
+	struct nack_pending *w = &n->pending[0];
 
-	n->gaps++;
-	n->frames += count;
+	for (unsigned i = 0; i < NACK_PENDING; i++) {
+		if (n->pending[i].until <= now) {
+			n->pending[i] = (struct nack_pending){ .until = until, .stamp = stamp };
+			return;
+		}
+		if (n->pending[i].until < w->until)
+			w = &n->pending[i];
+	}
+	if ((int32_t)(stamp - w->stamp) < 0)
+		w->stamp = stamp;
+	if (until > w->until)
+		w->until = until;
+}
+
+static void queue_gap(struct nack *n, unsigned path, uint32_t first, uint32_t count, uint64_t now, uint64_t until)
+{
 	if (n->nout == WIRE_NACK_MAX_ENTRIES) {
 		n->unsent++;
 		return;
 	}
+	n->gaps++;
+	n->frames += count;
 	n->out[n->nout++] = (struct wire_nack_entry){ .path = (uint8_t)path, .count = (uint8_t)count, .first = first };
-	n->pending[n->next_pending] = (struct nack_pending){ .until = until, .stamp = p->last_stamp };
-	n->next_pending = (n->next_pending + 1) % NACK_PENDING;
+	add_cap(n, n->path[path].last_stamp, now, until);
 }
 
 void nack_on_frame(struct nack *n, unsigned path, uint32_t path_seq, uint32_t stamp, bool fresh, uint64_t now,
@@ -41,6 +61,13 @@ void nack_on_frame(struct nack *n, unsigned path, uint32_t path_seq, uint32_t st
 		return;
 	}
 	ahead = (int32_t)(path_seq - p->next_seq);
+	if (ahead < -NACK_RESYNC_BEHIND) {
+		/* The peer numbers from 0 again (it restarted within down_after): follow it. */
+		p->next_seq = path_seq + 1;
+		p->last_stamp = stamp;
+		n->resyncs++;
+		return;
+	}
 	if (ahead < 0)
 		return; /* reordered on the path, or a copy: its gap was reported already */
 	if (ahead > NACK_GAP_MAX)
@@ -48,7 +75,7 @@ void nack_on_frame(struct nack *n, unsigned path, uint32_t path_seq, uint32_t st
 	else if (ahead > 0 && !wait)
 		n->unasked++;
 	else if (ahead > 0)
-		queue_gap(n, path, p->next_seq, (uint32_t)ahead, now + wait);
+		queue_gap(n, path, p->next_seq, (uint32_t)ahead, now, now + wait);
 	p->next_seq = path_seq + 1;
 	if (fresh)
 		p->last_stamp = stamp;

@@ -10,18 +10,23 @@
 #include "link.h"
 #include "log.h"
 
-/* The usable path with the lowest smoothed RTT and a known peer, preferring paths that are not degraded; NULL if none. */
-static struct path *fastest_path(struct link *l)
+_Static_assert(LINK_RESEND_PER_NACK <= LINK_TUN_BATCH, "resends are sealed into the TUN batch's buffers");
+
+/*
+ * The path NACKs and resends take: of the paths the scheduler sends on (a standby
+ * backup carries nothing), with a known peer and a measured RTT, the one with the
+ * lowest smoothed RTT, preferring paths that are not degraded. NULL if none.
+ */
+static const struct path *fastest_path(const struct link *l)
 {
-	struct path *best = NULL;
+	const struct path *best = NULL;
 	bool best_degraded = true;
 	uint64_t best_rtt = UINT64_MAX;
 
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		const struct health *h = &l->health[i];
-		bool degraded = h->state == PATH_DEGRADED;
+		bool degraded = l->health[i].state == PATH_DEGRADED;
 
-		if (!health_usable(h) || !l->path[i].remote.len || !l->probe[i].have_rtt)
+		if (!l->sched.up[i] || !l->path[i].remote.len || !l->probe[i].have_rtt)
 			continue;
 		if (best && (degraded > best_degraded ||
 			     (degraded == best_degraded && l->probe[i].srtt >= best_rtt)))
@@ -39,26 +44,18 @@ static struct path *fastest_path(struct link *l)
  */
 uint64_t link_repair_wait(const struct link *l)
 {
-	uint64_t best = UINT64_MAX, var = 0;
-	unsigned usable = 0;
+	const struct path *fast;
+	unsigned sending = 0;
 
 	if (!l->conf.repair || !l->conf.reorder)
 		return 0;
-	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		const struct probe *pr = &l->probe[i];
-
-		if (!health_usable(&l->health[i]) || !pr->have_rtt)
-			continue;
-		usable++;
-		if (pr->srtt < best) {
-			best = pr->srtt;
-			var = pr->rttvar;
-		}
-	}
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		sending += l->sched.up[i];
+	fast = fastest_path(l);
 	/* With one path a resend could not beat the inner TCP's own retransmission by much. */
-	if (usable < 2)
+	if (sending < 2 || !fast)
 		return 0;
-	return best + 2 * var + LINK_REPAIR_SLACK_NS;
+	return l->probe[fast->index].srtt + 2 * l->probe[fast->index].rttvar + LINK_REPAIR_SLACK_NS;
 }
 
 void link_repair_keep(struct link *l, struct path *p, uint16_t flow_seq, const uint8_t *pkt, size_t len,
@@ -99,46 +96,57 @@ void link_repair_flush(struct link *l, uint64_t now)
 	uint8_t frame[WIRE_HEADER_LEN + WIRE_NACK_MAX_ENTRIES * WIRE_NACK_ENTRY_LEN + WIRE_TAG_LEN];
 	unsigned n = nack_take(&l->nack, e);
 	struct session *s;
+	const struct path *fast;
 	struct path *p;
 	size_t len;
 
 	if (!n)
 		return;
 	s = session_for_tx(&l->keying.sessions);
-	p = fastest_path(l);
-	if (!s || !p)
+	fast = fastest_path(l);
+	if (!s || !fast)
 		return;
+	p = &l->path[fast->index];
 	len = wire_nack_encode(e, n, frame + WIRE_HEADER_LEN);
 	path_queue(p, frame, link_seal_frame(l, s, p, WIRE_NACK, len, 0, link_stamp(now), frame));
 	path_flush(p);
 	l->nacks_sent++;
 }
 
+/*
+ * Resends at most LINK_RESEND_PER_NACK frames per NACK, sealed into the TUN batch's
+ * buffers (free while frames are received: the loop is single-threaded and
+ * link_forward_from_tun flushes before it returns) and sent with one flush.
+ */
 void link_repair_on_nack(struct link *l, const uint8_t *payload, size_t len, uint64_t now)
 {
 	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
-	unsigned n = wire_nack_decode(payload, len, e);
+	unsigned n = wire_nack_decode(payload, len, e), sent = 0;
 	struct session *s = session_for_tx(&l->keying.sessions);
-	struct path *p = fastest_path(l);
-	/* Frames go out from a buffer of their own, one at a time: resends are rare. */
-	uint8_t *frame = l->tx_buf; /* the TUN batch is not in use while frames are received */
+	const struct path *fast = fastest_path(l);
+	struct path *p = fast ? &l->path[fast->index] : NULL;
 
 	l->nacks_received++;
 	if (!l->conf.repair || !s || !p)
 		return;
-	for (unsigned k = 0; k < n; k++) {
-		for (unsigned j = 0; j < e[k].count; j++) {
+	for (unsigned k = 0; k < n && sent < LINK_RESEND_PER_NACK; k++) {
+		if (e[k].path >= l->conf.npaths)
+			continue;
+		if (queueing(l, e[k].path)) {
+			l->resend_congested += e[k].count;
+			continue;
+		}
+		for (unsigned j = 0; j < e[k].count && sent < LINK_RESEND_PER_NACK; j++) {
+			uint8_t *frame = l->tx_buf + sent * l->slot;
 			struct resend_frame f;
 
-			if (e[k].path < l->conf.npaths && queueing(l, e[k].path)) {
-				l->resend_congested++;
-				continue;
-			}
 			if (!resend_take(&l->resend, e[k].path, e[k].first + j, now, LINK_RESEND_MAX_AGE_NS, &f))
 				continue;
 			memcpy(frame + WIRE_HEADER_LEN, f.pkt, f.len);
 			path_queue(p, frame, link_seal_frame(l, s, p, WIRE_REPAIR, f.len, f.flow_seq, f.stamp_us, frame));
-			path_flush(p);
+			sent++;
 		}
 	}
+	if (sent)
+		path_flush(p);
 }

@@ -48,6 +48,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hs_read_resp(&hs, buf, buf + WIRE_HEADER_LEN, h.length, &in, pub, &cipher);
 		return 0;
 	}
+	if (h.type == WIRE_NACK) {
+		/* Any bytes may reach the entry parser once authentic: parse the raw payload as if it were. */
+		struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+		unsigned n = wire_nack_decode(buf + WIRE_HEADER_LEN, h.length, e);
+
+		for (unsigned i = 0; i < n; i++)
+			if (e[i].count == 0)
+				__builtin_trap();
+	}
 	if (replay_check(&window, h.seq) != REPLAY_OK)
 		return 0;
 	if (!seal_open(&key, h.seq, buf, WIRE_HEADER_LEN, size, &plain))

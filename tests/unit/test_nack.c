@@ -115,6 +115,49 @@ START_TEST(the_watermark_waits_for_the_resend_then_not)
 }
 END_TEST
 
+START_TEST(a_restarted_peer_is_followed)
+{
+	struct nack n;
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+
+	nack_init(&n);
+	nack_on_frame(&n, 0, 900000, 5, true, 0, MS);
+	nack_on_frame(&n, 0, 899990, 5, true, 0, MS); /* a little behind: reordered, ignored */
+	ck_assert_uint_eq(n.resyncs, 0);
+	nack_on_frame(&n, 0, 0, 6, true, 0, MS); /* numbering from 0 again */
+	ck_assert_uint_eq(n.resyncs, 1);
+	nack_on_frame(&n, 0, 2, 7, true, 0, MS); /* 1 lost: reported against the new numbers */
+	ck_assert_uint_eq(nack_take(&n, e), 1);
+	ck_assert_uint_eq(e[0].first, 1);
+	ck_assert_uint_eq(e[0].count, 1);
+}
+END_TEST
+
+START_TEST(caps_merge_when_all_are_running)
+{
+	struct nack n;
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+	uint32_t mark;
+
+	nack_init(&n);
+	nack_on_frame(&n, 0, 0, 100, true, 0, 50 * MS);
+	/* NACK_PENDING + 4 gaps, each after a frame stamped higher, all waiting at once. */
+	for (uint32_t k = 1; k <= NACK_PENDING + 4; k++) {
+		nack_on_frame(&n, 0, 2 * k, 100 + k, true, k * MS, 50 * MS);
+		nack_take(&n, e);
+	}
+	mark = 10000;
+	nack_cap(&n, 30 * MS, &mark);
+	ck_assert_uint_eq(mark, 100); /* the first gap's cap survived */
+	mark = 10000;
+	nack_cap(&n, 60 * MS, &mark); /* merged caps end with the latest of them */
+	ck_assert_uint_eq(mark, 100);
+	mark = 10000;
+	nack_cap(&n, (NACK_PENDING + 4) * MS + 50 * MS, &mark);
+	ck_assert_uint_eq(mark, 10000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("nack");
@@ -124,6 +167,8 @@ int main(void)
 	tcase_add_test(tc, numbers_wrap_and_outages_are_not_reported);
 	tcase_add_test(tc, the_outgoing_list_is_bounded);
 	tcase_add_test(tc, the_watermark_waits_for_the_resend_then_not);
+	tcase_add_test(tc, a_restarted_peer_is_followed);
+	tcase_add_test(tc, caps_merge_when_all_are_running);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -159,6 +159,10 @@ START_TEST(nack_round_trip)
 	}
 	buf[1] = 0; /* a count of 0 */
 	ck_assert_uint_eq(wire_nack_decode(buf, len, got), 0);
+	buf[1] = WIRE_NACK_MAX_COUNT + 1;
+	ck_assert_uint_eq(wire_nack_decode(buf, len, got), 0);
+	buf[1] = WIRE_NACK_MAX_COUNT;
+	ck_assert_uint_eq(wire_nack_decode(buf, len, got), WIRE_NACK_MAX_ENTRIES);
 	buf[1] = 1;
 	buf[10] = 1; /* reserved bytes of the second entry */
 	ck_assert_uint_eq(wire_nack_decode(buf, len, got), 0);
