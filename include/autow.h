@@ -13,7 +13,9 @@
 #define AUTOW_QUEUE_MIN_NS (5ull * 1000000ull)  /* queueing delay that means a path is full ... */
 #define AUTOW_QUEUE_FRACTION 4                  /* ... or a quarter of its base RTT, if more */
 #define AUTOW_LOSS_PPM 20000                    /* loss that means a path is full (2 %) */
-#define AUTOW_GROWTH_PERCENT 10                 /* a path with room gets this much more each revision */
+#define AUTOW_GROWTH_PERCENT 10                 /* a path with room gets this much more each revision, */
+#define AUTOW_GROWTH_STEPS 4                    /* ... up to 4 times as much in a run of revisions with room
+						 * while another path was full */
 #define AUTOW_MIN_BPS 64000                     /* below this the link is idle: weights stay */
 #define AUTOW_HEADROOM 4                        /* an estimate stays within 4x what the path delivers */
 
@@ -36,6 +38,7 @@ struct autow {
 	unsigned npaths;
 	uint32_t configured[WIRE_MAX_PATHS];
 	uint64_t capacity[WIRE_MAX_PATHS]; /* 0: not estimated yet */
+	unsigned streak[WIRE_MAX_PATHS];   /* revisions in a row with room while another path was full */
 	uint64_t next_at;                  /* ns: the next revision */
 };
 
