@@ -20,7 +20,7 @@
  * Resends are bounded by a byte budget so that a lossy path cannot double the load on
  * the others, nor a peer make this end send more than it was sent: every data byte
  * sent earns RESEND_BUDGET_SHARE of a byte of credit, up to RESEND_BUDGET_MAX; a
- * resend spends its length.
+ * resend spends its length. The budget starts at RESEND_BUDGET_START.
  *
  * Memory is npaths * depth slots of slot_size bytes, allocated and touched by
  * resend_init; nothing is allocated afterwards. Times are ns, monotonic.
@@ -29,6 +29,7 @@
 #define RESEND_DEPTH_MAX 65536u
 #define RESEND_BUDGET_SHARE 8          /* credit: one byte per 8 sent (12.5 %) */
 #define RESEND_BUDGET_MAX (256u * 1024u) /* bytes of credit at most: a burst of ~180 frames */
+#define RESEND_BUDGET_START (16u * 1024u) /* credit to begin with: a loss among the first frames is repaired too */
 
 struct resend_slot; /* private */
 

@@ -34,6 +34,7 @@ bool resend_init(struct resend *r, unsigned npaths, unsigned depth, size_t slot_
 	r->npaths = npaths;
 	r->depth = depth;
 	r->slot_size = slot_size;
+	r->credit = RESEND_BUDGET_START;
 	return true;
 }
 

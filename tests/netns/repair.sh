@@ -35,8 +35,10 @@ repair() { na_status "$1" | jq ".repair.$2"; }
 
 off=$(udp_loss)
 log "repair off: $off % of the UDP datagrams lost (3 % loss on half of them)"
-check "without repair the inner flow loses what path 2 loses (0.7-3 %)" \
-	awk -v x="$off" 'BEGIN { exit !(x >= 0.7 && x <= 3) }'
+# About 28 of the 3000 datagrams are lost (about 1 %: fewer than 3 % of half, as measured);
+# 0.4 % is 3 standard deviations below that.
+check "without repair the inner flow loses what path 2 loses (0.4-3 %)" \
+	awk -v x="$off" 'BEGIN { exit !(x >= 0.4 && x <= 3) }'
 check "without repair nothing is NACKed or resent" \
 	test "$(repair B nacks_sent)$(repair A resent)" = 00
 
@@ -49,8 +51,8 @@ stA=$(na_status A)
 log "repair on: $on % lost; B found $(jq .repair.gaps <<<"$stB") gaps, sent $(jq .repair.nacks_sent <<<"$stB") NACKs," \
 	"received $(jq .repair.repairs_received <<<"$stB") resends; A resent $(jq .repair.resent <<<"$stA")," \
 	"missed $(jq .repair.missed <<<"$stA"), over budget $(jq .repair.budget <<<"$stA")"
-check "with repair (switched on by a reload) the inner flow loses under a tenth of that (< 0.3 %)" \
-	awk -v x="$on" 'BEGIN { exit !(x < 0.3) }'
+check "with repair (switched on by a reload) the inner flow loses under a tenth of that (< 0.1 %)" \
+	awk -v x="$on" 'BEGIN { exit !(x < 0.1) }'
 check "the path's own loss is still measured (path 2 loss > 1 %)" \
 	test "$(jq '.paths[1].loss > 0.01' <<<"$stA")" = true
 check "B NACKed gaps and received resends" \
