@@ -77,6 +77,34 @@ wire_counters() {
 	echo
 }
 
+# full_segments : "LEN SEGMENTS PAYLOAD" per path (space-separated, path 1 then 2) of
+# the full-size TCP segments linkem passed A -> B so far; "" with netem.
+full_segments() {
+	local i
+	[ "$WAN_METHOD" = linkem ] || return 0
+	for i in 1 2; do
+		wan_snapshot "$i" ab | awk -F= '{ v[$1] = $2 }
+			END { printf "%d %d %d ", v["tcp_full_len"], v["tcp_full_segments"], v["tcp_full_payload"] }'
+	done
+	echo
+}
+
+# full_segment_mean BEFORE AFTER : "PAYLOAD LEN", the mean TCP payload of the full-size
+# segments sent between two full_segments readings, and their IP length; "" if none.
+# A path whose full length grew in between restarted its count: its AFTER values stand.
+full_segment_mean() {
+	[ -n "$1" ] && [ -n "$2" ] || return 0
+	awk -v b="$1" -v a="$2" 'BEGIN {
+		nb = split(b, x, " "); split(a, y, " ")
+		for (i = 1; i + 2 <= nb; i += 3) {
+			if (y[i] != x[i]) { x[i + 1] = 0; x[i + 2] = 0 }
+			if (y[i] > len) { len = y[i]; segs = 0; pay = 0 }
+			if (y[i] == len) { segs += y[i + 1] - x[i + 1]; pay += y[i + 2] - x[i + 2] }
+		}
+		if (segs > 100) printf "%.1f %d\n", pay / segs, len
+	}'
+}
+
 # tcpext SIDE : "name value" lines of the TcpExt counters of SIDE's namespace (read from
 # /proc/net/netstat: nstat's history file is per user, not per namespace).
 tcpext() {

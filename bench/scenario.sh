@@ -54,8 +54,10 @@ transfer() {
 	tunnel) to=$TUN_V4_B ;;
 	mptcp) to=$(path_addr B 1); port=$BENCH_MPTCP_PORT; wrap=mptcp ;;
 	esac
-	local out="$NA_TMP/iperf-$RANDOM.json" samples="" c0 c1 k0 k1 pid rc
+	local out="$NA_TMP/iperf-$RANDOM.json" samples="" c0 c1 k0 k1 pid rc fs0="" seg=""
 	LAST_RTT_LOAD=""
+	# Plain TCP and MPTCP: the mean payload of their full-size segments on the wire.
+	[ "$kind" != tunnel ] && fs0=$(full_segments)
 	[ -n "$plot" ] && { samples="$BENCH_DATA/$plot-rep$BENCH_REP.samples"; sampler_start "$samples"; }
 	read -ra c0 <<<"$(wire_counters)"
 	local xa0 xb0 t0
@@ -70,6 +72,7 @@ transfer() {
 	rc=$?
 	k1=$(daemon_ticks)
 	read -ra c1 <<<"$(wire_counters)"
+	[ -n "$fs0" ] && seg=$(full_segment_mean "$fs0" "$(full_segments)")
 	tcpx="$(tcpext_delta "$xa0" "$(tcpext A)") b_$(tcpext_delta "$xb0" "$(tcpext B)" | cut -d' ' -f4)"
 	[ -n "$samples" ] && sampler_stop
 	transfer_record "$rc" "$out" "$kind" "$case" "$cc" c0 c1 $((k1 - k0))
@@ -78,10 +81,18 @@ transfer() {
 }
 
 # transfer_record RC OUT KIND CASE CC C0 C1 TICKS : the record of one transfer (uses the
-# caller's ping, ceil, sum, subflows). C0/C1 name arrays of wire_counters.
+# caller's ping, ceil, sum, subflows, seg). C0/C1 name arrays of wire_counters.
 transfer_record() {
-	local rc=$1 out=$2 kind=$3 case=$4 cc=$5 ticks=$8 g bytes fields=()
+	local rc=$1 out=$2 kind=$3 case=$4 cc=$5 ticks=$8 g bytes fields=() seg_pay seg_len
 	local -n a=$6 b=$7
+	# MPTCP's options vary per segment (a DSS mapping on some, a data ACK on most), so
+	# its ceiling is the payload its full-size segments carried in this transfer, where
+	# linkem could count it; plain TCP's is recorded to show the count is right (1448).
+	if [ -n "$seg" ]; then
+		read -r seg_pay seg_len <<<"$seg"
+		fields+=(seg_payload="$seg_pay" seg_len="$seg_len")
+		[ "$kind" = mptcp ] && [ -n "$sum" ] && ceil=$(calc "$sum * $seg_pay / ($seg_len + $(l2_bytes))")
+	fi
 	g=$(iperf_goodput "$out")
 	if [ "$rc" != 0 ] || [ -z "$g" ]; then
 		note "$case $cc: iperf3 failed (exit $rc): $(iperf_error "$out")"
@@ -132,7 +143,9 @@ mptcp_subflows_with_data() {
 # TCP segment carries mtu - 52 bytes (IPv4 + TCP with timestamps) and costs mtu + NA_OVH
 # on the wire, where NA_OVH, the per-frame overhead (outer IPv4 20 + UDP 8 + header 24,
 # + 16 of AEAD tag when sealed), is the path MTU minus the TUN mtu netagg derived from
-# it (the configs leave mtu unset); TCP: 1448 of 1500; MPTCP: 1448 - 28 (DSS option).
+# it (the configs leave mtu unset); TCP: 1448 of 1500; MPTCP: 1448 - 28 (a full DSS
+# option on every segment), used only where linkem cannot count the payload of MPTCP's
+# full-size segments (see transfer_record).
 ceilings() {
 	local r1=$1 r2=$2 mtu pmtu l2
 	l2=$(l2_bytes)

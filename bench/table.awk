@@ -61,7 +61,7 @@ $1 == "M" {
 $1 == "H" {
 	load(4)
 	key = $2 SUBSEP $3
-	header($2, $3, sprintf("\n   rate sum %s Mbit/s; ceilings: netagg %s (TUN mtu %s, %s bytes per frame: (mtu-52)/(mtu+%s) of the rate), MPTCP %s (1420/1500), TCP on one path rate x 1448/1500",
+	header($2, $3, sprintf("\n   rate sum %s Mbit/s; ceilings: netagg %s (TUN mtu %s, %s bytes per frame: (mtu-52)/(mtu+%s) of the rate), MPTCP %s at 1420/1500 or as counted (see its rows), TCP on one path rate x 1448/1500",
 		val("rsum"), val("na_ceil"), val("mtu"), val("ovh"), val("ovh"), val("mp_ceil")))
 	next
 }
@@ -75,6 +75,8 @@ $1 == "R" {
 	if ("rtt_added_idle" in med) notes = notes " (tunnel adds " val("rtt_added_idle") " / " val("rtt_added_load") ")"
 	if ("p1_share" in med) notes = add(notes, "path 1 " val("p1_share") " %")
 	if ("subflows" in med) notes = add(notes, val("subflows") " subflows with data")
+	if ("seg_payload" in med) notes = add(notes, "full segments carry " val("seg_payload") " of " val("seg_len") " B" \
+		(("ceil" in med) && $4 ~ /^MPTCP/ ? ", ceiling " val("ceil") : ""))
 	# Runs before this was limited to the tunnel recorded it for every row (see scenario.sh).
 	if (("eff" in med) && $4 ~ /^netagg/) notes = add(notes, "payload/wire " val("eff") " %")
 	if ("stall" in med) notes = add(notes, "stall " val("stall") " s (pre-cut " val("pre_cut") " Mbit/s)")

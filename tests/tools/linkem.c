@@ -6,7 +6,8 @@
  *
  *   linkem --queue N [--rate 7500kbit] [--delay 10ms] [--loss 0.5%] [--limit 64k] [--seed S]
  *
- * On SIGTERM/SIGINT it prints its counters as key=value lines and exits.
+ * On SIGTERM/SIGINT it prints its counters as key=value lines and exits; on SIGUSR1 it
+ * prints them and goes on (a "--" line ends each such snapshot).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,7 +39,7 @@ struct emu {
 	uint64_t overruns, ring_full;
 };
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, snapshot;
 
 static uint64_t now_ns(void)
 {
@@ -67,6 +68,7 @@ static int on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_d
 	}
 	if (linkem_admit(&e->model, now_ns(), (uint32_t)len, &release) != LINKEM_PASS)
 		return nfq_set_verdict(qh, id, NF_DROP, 0, NULL);
+	linkem_count_tcp(&e->model, (uint32_t)len, linkem_tcp_payload(payload, (uint32_t)len));
 	e->ring[(e->head + e->count) % HELD_MAX] = (struct held){ id, release };
 	e->count++;
 	return 0;
@@ -125,17 +127,20 @@ static void print_stats(const struct emu *e)
 	const struct linkem_model *m = &e->model;
 
 	printf("passed=%llu\npassed_bytes=%llu\nlost=%llu\nqueue_drops=%llu\nmax_backlog=%llu\n"
-	       "overruns=%llu\nring_full=%llu\n",
+	       "overruns=%llu\nring_full=%llu\ntcp_full_len=%u\ntcp_full_segments=%llu\ntcp_full_payload=%llu\n",
 	       (unsigned long long)m->passed, (unsigned long long)m->passed_bytes, (unsigned long long)m->lost,
 	       (unsigned long long)m->queue_drops, (unsigned long long)m->max_backlog,
-	       (unsigned long long)e->overruns, (unsigned long long)e->ring_full);
+	       (unsigned long long)e->overruns, (unsigned long long)e->ring_full, m->tcp_full_len,
+	       (unsigned long long)m->tcp_full_segments, (unsigned long long)m->tcp_full_payload);
 	fflush(stdout);
 }
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stopping = 1;
+	if (sig == SIGUSR1)
+		snapshot = 1;
+	else
+		stopping = 1;
 }
 
 static void usage(void)
@@ -197,12 +202,19 @@ int main(int argc, char **argv)
 	nfnl_rcvbufsiz(nfq_nfnlh(h), 32u << 20);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+	signal(SIGUSR1, on_signal);
 	printf("ready\n");
 	fflush(stdout);
 	while (!stopping) {
 		wait_for_work(&e, fd);
 		drain(&e, h, fd);
 		release_due(&e);
+		if (snapshot) {
+			snapshot = 0;
+			print_stats(&e);
+			printf("--\n");
+			fflush(stdout);
+		}
 	}
 	/* Let what is in flight through rather than have the kernel drop it with the queue. */
 	for (; e.count; e.count--, e.head = (e.head + 1) % HELD_MAX)

@@ -132,3 +132,41 @@ bool linkem_parse_size(const char *s, uint64_t *bytes)
 	*bytes = (uint64_t)v;
 	return true;
 }
+
+int linkem_tcp_payload(const uint8_t *pkt, uint32_t len)
+{
+	uint32_t ip_hdr, tcp_off;
+
+	if (len < 20)
+		return -1;
+	if (pkt[0] >> 4 == 4) {
+		ip_hdr = (uint32_t)(pkt[0] & 0x0f) * 4;
+		if (ip_hdr < 20 || pkt[9] != 6 || ((uint32_t)pkt[2] << 8 | pkt[3]) != len)
+			return -1;
+	} else if (pkt[0] >> 4 == 6) {
+		ip_hdr = 40;
+		if (len < ip_hdr || pkt[6] != 6 || ((uint32_t)pkt[4] << 8 | pkt[5]) + 40 != len)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (len < ip_hdr + 20)
+		return -1;
+	tcp_off = (uint32_t)(pkt[ip_hdr + 12] >> 4) * 4;
+	if (tcp_off < 20 || ip_hdr + tcp_off > len)
+		return -1;
+	return (int)(len - ip_hdr - tcp_off);
+}
+
+void linkem_count_tcp(struct linkem_model *m, uint32_t len, int payload)
+{
+	if (payload <= 0 || len < m->tcp_full_len)
+		return;
+	if (len > m->tcp_full_len) {
+		m->tcp_full_len = len;
+		m->tcp_full_segments = 0;
+		m->tcp_full_payload = 0;
+	}
+	m->tcp_full_segments++;
+	m->tcp_full_payload += (uint64_t)payload;
+}

@@ -15,6 +15,10 @@ struct linkem_model {
 	uint64_t rng;         /* xorshift64 state, never 0 */
 	/* counters */
 	uint64_t passed, passed_bytes, lost, queue_drops, max_backlog;
+	/* TCP segments with payload at the largest IP length seen so far: the full-size
+	 * segments, whose mean payload gives a stack's per-packet ceiling (bench/). */
+	uint32_t tcp_full_len;
+	uint64_t tcp_full_segments, tcp_full_payload;
 };
 
 enum linkem_fate { LINKEM_PASS, LINKEM_LOST, LINKEM_QUEUE_FULL };
@@ -30,6 +34,16 @@ void linkem_init(struct linkem_model *m, uint64_t rate_bps, uint64_t delay_ns, u
  * in order.
  */
 enum linkem_fate linkem_admit(struct linkem_model *m, uint64_t now_ns, uint32_t len, uint64_t *release_ns);
+
+/*
+ * TCP payload bytes of the IPv4 or IPv6 packet pkt[0..len), no extension headers;
+ * -1 when it is not a whole TCP segment.
+ */
+int linkem_tcp_payload(const uint8_t *pkt, uint32_t len);
+
+/* Counts a passed packet of len IP bytes carrying payload TCP bytes into the full-size
+ * segment counters (restarted whenever a longer segment is seen). */
+void linkem_count_tcp(struct linkem_model *m, uint32_t len, int payload);
 
 /* Bytes queued for serialisation at now_ns. */
 uint64_t linkem_backlog(const struct linkem_model *m, uint64_t now_ns);

@@ -3,6 +3,8 @@
 #include "../tools/linkem_model.h"
 #include "unit.h"
 
+#include <string.h>
+
 #define MS 1000000ull
 
 START_TEST(idle_packet_sees_serialisation_plus_delay)
@@ -95,6 +97,50 @@ START_TEST(parsers)
 }
 END_TEST
 
+/* An IPv4 TCP segment of ip_len bytes whose TCP header is tcp_hdr bytes long. */
+static void tcp4(uint8_t *pkt, uint32_t ip_len, uint32_t tcp_hdr)
+{
+	memset(pkt, 0, ip_len);
+	pkt[0] = 0x45;
+	pkt[2] = (uint8_t)(ip_len >> 8);
+	pkt[3] = (uint8_t)ip_len;
+	pkt[9] = 6;
+	pkt[20 + 12] = (uint8_t)(tcp_hdr / 4 << 4);
+}
+
+START_TEST(tcp_payload_of_full_segments)
+{
+	static uint8_t pkt[1500];
+	struct linkem_model m;
+
+	tcp4(pkt, 1500, 32);
+	ck_assert_int_eq(linkem_tcp_payload(pkt, 1500), 1448);
+	ck_assert_int_eq(linkem_tcp_payload(pkt, 1400), -1); /* IP length disagrees */
+	pkt[9] = 17;
+	ck_assert_int_eq(linkem_tcp_payload(pkt, 1500), -1); /* UDP */
+	tcp4(pkt, 52, 60);
+	ck_assert_int_eq(linkem_tcp_payload(pkt, 52), -1); /* header past the end */
+	memset(pkt, 0, 100);
+	pkt[0] = 0x60;
+	pkt[5] = 60;
+	pkt[6] = 6;
+	pkt[40 + 12] = 8 << 4;
+	ck_assert_int_eq(linkem_tcp_payload(pkt, 100), 28);
+
+	/* Only the segments of the largest length count; a longer one restarts the count. */
+	linkem_init(&m, 0, 0, 0, 0, 1);
+	linkem_count_tcp(&m, 1400, 1348);
+	linkem_count_tcp(&m, 1500, 1440);
+	linkem_count_tcp(&m, 1500, 1420);
+	linkem_count_tcp(&m, 900, 848);
+	linkem_count_tcp(&m, 1500, 0); /* a pure ACK */
+	linkem_count_tcp(&m, 1500, -1);
+	ck_assert_uint_eq(m.tcp_full_len, 1500);
+	ck_assert_uint_eq(m.tcp_full_segments, 2);
+	ck_assert_uint_eq(m.tcp_full_payload, 2860);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("linkem_model");
@@ -106,6 +152,7 @@ int main(void)
 	tcase_add_test(tc, loss_rate_within_ten_percent);
 	tcase_add_test(tc, unlimited_rate_adds_only_delay);
 	tcase_add_test(tc, parsers);
+	tcase_add_test(tc, tcp_payload_of_full_segments);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
