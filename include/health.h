@@ -18,6 +18,13 @@ enum path_state {
 #define HEALTH_RECOVERED_PPM 20000  /* ... and below which it is up again (2 %): hysteresis */
 #define HEALTH_HOLD_MAX_FACTOR 32   /* a flapping path waits at most 32 base holds before it returns */
 #define HEALTH_STABLE_NS (60ull * 1000000000ull) /* up this long without a failure: the flap count resets */
+/* A busy path that falls silent while another path goes on delivering is down after
+ * HEALTH_QUIET_GAPS times the longest gap between its frames over the last one or two
+ * HEALTH_GAP_WINDOW_NS, but never sooner than HEALTH_QUIET_MIN_NS nor later than
+ * busy_down_after. */
+#define HEALTH_QUIET_GAPS 3
+#define HEALTH_QUIET_MIN_NS (40ull * 1000000ull)
+#define HEALTH_GAP_WINDOW_NS (1000000000ull)
 
 /*
  * Both ends send a keepalive on every path at least every probe interval, so a
@@ -37,6 +44,9 @@ struct health {
 	uint64_t up_since;    /* when the path last came back from down; 0 never */
 	uint64_t flaps;       /* failures since start */
 	bool peer_deaf;       /* the peer's last report said it has not heard us for over down_after */
+	uint64_t state_since; /* when the state last changed */
+	/* The longest gap between two frames heard while usable, in the current window and the one before. */
+	uint64_t gap_window_start, gap_max, gap_max_before;
 };
 
 /* A path whose peer is configured starts up, as if just heard from at `now`. */
@@ -49,9 +59,16 @@ bool health_on_rx(struct health *h, uint64_t now);
  * Time passes. Returns true when the state changed (to down). busy_since is 0 while
  * this end sends no data on the path; otherwise silence is measured from the later of
  * the last frame and busy_since, against busy_down_after: a path carrying data is
- * probed more often by the peer, so its failure shows sooner.
+ * probed more often by the peer, so its failure shows sooner. others_heard_at is when
+ * a frame last arrived on any other usable path (0: none). If that is after this
+ * path's last frame and recent, the peer is alive and only this path is quiet, so a
+ * busy path is down after the shorter quiet limit (see HEALTH_QUIET_GAPS): a stalled
+ * peer or host, which silences every path at once, never triggers it.
  */
-bool health_tick(struct health *h, uint64_t now, uint64_t busy_since);
+bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, uint64_t others_heard_at);
+
+/* The silence after which a busy path, quiet while others deliver, is down (see health_tick). */
+uint64_t health_quiet_limit(const struct health *h);
 
 /*
  * The peer reported at `now` that it last heard us on this path `heard_ago` ns
@@ -60,8 +77,8 @@ bool health_tick(struct health *h, uint64_t now, uint64_t busy_since);
  */
 bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now);
 
-/* The path's current loss estimate. Returns true when it moved the path between up and degraded. */
-bool health_on_loss(struct health *h, uint32_t loss_ppm);
+/* The path's current loss estimate at `now`. Returns true when it moved the path between up and degraded. */
+bool health_on_loss(struct health *h, uint32_t loss_ppm, uint64_t now);
 
 /* Does the path carry traffic (up or degraded)? */
 bool health_usable(const struct health *h);

@@ -89,7 +89,7 @@ bool link_open(struct link *l, const struct conf *c, uint64_t now, char *err, si
 void link_close(struct link *l);
 
 /* Fills st from the link's current state. */
-void link_snapshot(const struct link *l, struct status *st);
+void link_snapshot(const struct link *l, struct status *st, uint64_t now);
 
 /* Reads up to LINK_TUN_BATCH inner packets and sends each on the path the scheduler picks. */
 void link_forward_from_tun(struct link *l, uint64_t now);
@@ -114,6 +114,7 @@ void link_update_hold(struct link *l);
 #define LINK_REORDER_SLOTS 1024
 #define LINK_DELAY_SLOTS 2048
 #define LINK_EQUALIZE_MAX_NS (100ull * 1000000ull) /* the most a faster path's packets are delayed */
+#define LINK_EQUALIZE_KEEP_NS (30ull * 1000000000ull) /* a down path still sets the delay this long */
 
 /* Loss repair (repair.c): how old a frame may be to be resent, and what a repair's wait adds to
  * the fastest path's round trip (the sender's and receiver's scheduling). */

@@ -46,6 +46,7 @@ struct status_path {
 	uint64_t rate_bps;   /* the rate the peer receives this path's frames at */
 	uint64_t failures;   /* times the path went down since start */
 	uint64_t equalize_ns; /* how long its packets now wait to match the slowest path's delay */
+	uint64_t state_ns;    /* how long it has been in its state (standby: in up or degraded) */
 };
 
 /* The receiver's reorder buffer (see reorder.h for what each counts). */

@@ -127,9 +127,9 @@ static void put_path(struct out *o, const struct status_path *p)
 	if (p->have_rtt)
 		put(o, "rtt_ns=%llu\nrttvar_ns=%llu\nmin_rtt_ns=%llu\n", (unsigned long long)p->rtt_ns,
 		    (unsigned long long)p->rttvar_ns, (unsigned long long)p->min_rtt_ns);
-	put(o, "loss_ppm=%u\nlost=%llu\nrate_bps=%llu\nfailures=%llu\nequalize_ns=%llu\n", p->loss_ppm,
+	put(o, "loss_ppm=%u\nlost=%llu\nrate_bps=%llu\nfailures=%llu\nequalize_ns=%llu\nstate_ns=%llu\n", p->loss_ppm,
 	    (unsigned long long)p->lost, (unsigned long long)p->rate_bps, (unsigned long long)p->failures,
-	    (unsigned long long)p->equalize_ns);
+	    (unsigned long long)p->equalize_ns, (unsigned long long)p->state_ns);
 }
 
 size_t ctlproto_format_status(const struct status *st, char *buf, size_t len)
@@ -216,6 +216,7 @@ static bool parse_path_counter(struct status_path *p, const char *k, const char 
 		{ "rx_bytes", &p->rx_bytes },     { "tx_errors", &p->tx_errors }, { "rtt_ns", &p->rtt_ns },
 		{ "rttvar_ns", &p->rttvar_ns },   { "min_rtt_ns", &p->min_rtt_ns }, { "lost", &p->lost },
 		{ "rate_bps", &p->rate_bps },     { "failures", &p->failures },   { "equalize_ns", &p->equalize_ns },
+		{ "state_ns", &p->state_ns },
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

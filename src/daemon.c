@@ -265,7 +265,7 @@ static void conn_reply(struct ctl_conn *c, const struct ctl_command *cmd)
 		if (c->d->raw)
 			rawlink_snapshot(&c->d->rawlink, &st);
 		else
-			link_snapshot(&c->d->link, &st);
+			link_snapshot(&c->d->link, &st, mono_ns());
 		n = ctlproto_format_status(&st, reply, sizeof(reply));
 	} else {
 		if (cmd->kind == CTL_STOP)

@@ -2,6 +2,7 @@
 /* Moves packets between the TUN and the paths: seal, schedule, send; receive, check, open, deliver. */
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "flow.h"
@@ -178,7 +179,7 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 			  rep.echo_hold_us / 1000);
 		return;
 	}
-	if (!health_on_loss(h, probe_loss_ppm(&l->probe[p->index])))
+	if (!health_on_loss(h, probe_loss_ppm(&l->probe[p->index]), now))
 		return;
 	link_schedule(l);
 	log_info("path %s: %s, losing %.1f %% of frames", p->conf->name, health_state_name(h->state),
@@ -310,17 +311,36 @@ static void note_owd(struct link *l, unsigned i, uint32_t peer_stamp, uint64_t n
 	l->owd[i] += (uint32_t)((int32_t)(sample - l->owd[i]) / 16);
 }
 
-/* Each usable path's packets wait the difference to the slowest usable path's one-way delay. */
+/*
+ * Does path i set the delay the others are equalised to? A usable path does; so does
+ * one that went down less than LINK_EQUALIZE_KEEP_NS ago (by the latest frame heard on
+ * any path): the bond's delay stays what it was across a short outage, because a
+ * sender that learnt the lower RTT of the remaining paths (BBR's min RTT) keeps too
+ * little in flight when the slow path returns, for up to 10 s.
+ */
+static bool sets_delay(const struct link *l, unsigned i, uint64_t latest_rx)
+{
+	const struct health *h = &l->health[i];
+
+	if (!l->have_owd[i])
+		return false;
+	return health_usable(h) || (h->state == PATH_DOWN && latest_rx - h->last_rx < LINK_EQUALIZE_KEEP_NS);
+}
+
+/* Each usable path's packets wait the difference to the slowest path's one-way delay. */
 static void update_equalize(struct link *l)
 {
 	uint32_t slowest = 0;
+	uint64_t latest_rx = 0;
 	bool any = false;
-	unsigned usable = 0;
+	unsigned counted = 0;
 
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		latest_rx = l->health[i].last_rx > latest_rx ? l->health[i].last_rx : latest_rx;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		if (!health_usable(&l->health[i]) || !l->have_owd[i])
+		if (!sets_delay(l, i, latest_rx))
 			continue;
-		usable++;
+		counted++;
 		if (!any || (int32_t)(l->owd[i] - slowest) > 0)
 			slowest = l->owd[i];
 		any = true;
@@ -328,7 +348,7 @@ static void update_equalize(struct link *l)
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		uint64_t extra = 0;
 
-		if (usable > 1 && l->conf.reorder && health_usable(&l->health[i]) && l->have_owd[i])
+		if (counted > 1 && l->conf.reorder && health_usable(&l->health[i]) && l->have_owd[i])
 			extra = (uint64_t)(uint32_t)(slowest - l->owd[i]) * 1000;
 		delayline_set_extra(&l->delay, i, extra < LINK_EQUALIZE_MAX_NS ? extra : LINK_EQUALIZE_MAX_NS);
 	}
@@ -506,6 +526,25 @@ static void auto_weights(struct link *l, uint64_t now)
 			sched_set_weight(&l->sched, i, w[i]);
 }
 
+/* When a frame last arrived on a usable path other than i; 0 if none. */
+static uint64_t others_heard_at(const struct link *l, unsigned i)
+{
+	uint64_t at = 0;
+
+	for (unsigned j = 0; j < l->conf.npaths; j++)
+		if (j != i && health_usable(&l->health[j]) && l->health[j].last_rx > at)
+			at = l->health[j].last_rx;
+	return at;
+}
+
+/* Datagrams wait in the path's socket: a late tick must not take the path for silent. */
+static bool rx_pending(const struct path *p)
+{
+	int bytes = 0;
+
+	return p->fd >= 0 && ioctl(p->fd, FIONREAD, &bytes) == 0 && bytes > 0;
+}
+
 void link_tick(struct link *l, uint64_t now)
 {
 	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
@@ -517,12 +556,11 @@ void link_tick(struct link *l, uint64_t now)
 		struct path *p = &l->path[i];
 		uint64_t busy = busy_since(l, i, now, probe);
 
-		if (health_tick(&l->health[i], now, busy)) {
+		if (!rx_pending(p) && health_tick(&l->health[i], now, busy, others_heard_at(l, i))) {
 			link_schedule(l);
 			log_warnx("path %s: down, nothing heard for %llu ms%s (failure %llu; back after %llu ms heard)",
 				  p->conf->name,
-				  (unsigned long long)((busy ? l->health[i].busy_down_after : l->health[i].down_after) /
-						       1000000),
+				  (unsigned long long)((now - l->health[i].last_rx) / 1000000),
 				  busy ? " while sending data" : "", (unsigned long long)l->health[i].flaps,
 				  (unsigned long long)(l->health[i].hold / 1000000));
 		}

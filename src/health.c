@@ -7,6 +7,7 @@ void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_
 	*h = (struct health){
 		.state = peer_known ? PATH_UP : PATH_WAITING,
 		.last_rx = now,
+		.state_since = now,
 		.down_after = down_after,
 		.busy_down_after = down_after,
 		.hold_base = hold_base,
@@ -24,8 +25,32 @@ static bool come_up(struct health *h, uint64_t now)
 	if (h->state == PATH_DOWN)
 		h->up_since = now;
 	h->state = PATH_UP;
+	h->state_since = now;
 	h->heard_since = 0;
 	return true;
+}
+
+/* Keeps the longest gap between frames over the last one to two windows. */
+static void note_gap(struct health *h, uint64_t gap, uint64_t now)
+{
+	if (now - h->gap_window_start >= HEALTH_GAP_WINDOW_NS) {
+		/* A window with nothing heard in it says nothing of the gaps before it. */
+		h->gap_max_before = now - h->gap_window_start < 2 * HEALTH_GAP_WINDOW_NS ? h->gap_max : 0;
+		h->gap_max = 0;
+		h->gap_window_start = now;
+	}
+	if (gap > h->gap_max)
+		h->gap_max = gap;
+}
+
+uint64_t health_quiet_limit(const struct health *h)
+{
+	uint64_t longest = h->gap_max > h->gap_max_before ? h->gap_max : h->gap_max_before;
+	uint64_t limit = HEALTH_QUIET_GAPS * longest;
+
+	if (limit < HEALTH_QUIET_MIN_NS)
+		limit = HEALTH_QUIET_MIN_NS;
+	return limit < h->busy_down_after ? limit : h->busy_down_after;
 }
 
 bool health_on_rx(struct health *h, uint64_t now)
@@ -33,6 +58,8 @@ bool health_on_rx(struct health *h, uint64_t now)
 	/* A frame delayed in a queue may carry an older stamp than one already seen. */
 	if (now < h->last_rx)
 		return false;
+	if (health_usable(h))
+		note_gap(h, now - h->last_rx, now);
 	if (h->state == PATH_DOWN && (!h->heard_since || now - h->last_rx > h->down_after))
 		h->heard_since = now; /* a gap: the proof starts again */
 	h->last_rx = now;
@@ -59,16 +86,26 @@ static bool go_down(struct health *h, uint64_t now)
 {
 	damp(h, now);
 	h->state = PATH_DOWN;
+	h->state_since = now;
 	h->heard_since = 0;
 	return true;
 }
 
-bool health_tick(struct health *h, uint64_t now, uint64_t busy_since)
+bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, uint64_t others_heard_at)
 {
 	uint64_t from = busy_since > h->last_rx ? busy_since : h->last_rx;
 	uint64_t limit = busy_since ? h->busy_down_after : h->down_after;
 
-	if (!health_usable(h) || now < from || now - from <= limit)
+	if (!health_usable(h) || now < from)
+		return false;
+	if (busy_since && others_heard_at > h->last_rx && others_heard_at <= now) {
+		uint64_t quiet = health_quiet_limit(h);
+
+		/* "Recent": within half the limit, so a peer that stops on every path is not it. */
+		if (now - others_heard_at <= quiet / 2)
+			limit = quiet;
+	}
+	if (now - from <= limit)
 		return false;
 	return go_down(h, now);
 }
@@ -81,14 +118,16 @@ bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now)
 	return false;
 }
 
-bool health_on_loss(struct health *h, uint32_t loss_ppm)
+bool health_on_loss(struct health *h, uint32_t loss_ppm, uint64_t now)
 {
 	if (h->state == PATH_UP && loss_ppm >= HEALTH_DEGRADED_PPM) {
 		h->state = PATH_DEGRADED;
+		h->state_since = now;
 		return true;
 	}
 	if (h->state == PATH_DEGRADED && loss_ppm < HEALTH_RECOVERED_PPM) {
 		h->state = PATH_UP;
+		h->state_since = now;
 		return true;
 	}
 	return false;

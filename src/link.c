@@ -224,12 +224,13 @@ static void snapshot_probe(const struct probe *pr, struct status_path *sp)
 	sp->rate_bps = pr->rate_bps;
 }
 
-static void snapshot_health(const struct health *h, struct status_path *sp)
+static void snapshot_health(const struct health *h, struct status_path *sp, uint64_t now)
 {
 	sp->failures = h->flaps;
+	sp->state_ns = now > h->state_since ? now - h->state_since : 0;
 }
 
-void link_snapshot(const struct link *l, struct status *st)
+void link_snapshot(const struct link *l, struct status *st, uint64_t now)
 {
 	const struct session *tx;
 
@@ -280,7 +281,7 @@ void link_snapshot(const struct link *l, struct status *st)
 		sp->rx_bytes = p->stats.rx_bytes;
 		sp->tx_errors = p->stats.tx_errors;
 		snapshot_probe(&l->probe[i], sp);
-		snapshot_health(&l->health[i], sp);
+		snapshot_health(&l->health[i], sp, now);
 		sp->equalize_ns = l->delay.extra[i];
 	}
 }

@@ -170,9 +170,11 @@ static void json_path(FILE *out, const struct status *st, unsigned i)
 			(double)p->rttvar_ns / 1e6, (double)p->min_rtt_ns / 1e6);
 	else
 		fprintf(out, "\"rtt_ms\":null,\"rttvar_ms\":null,\"min_rtt_ms\":null,");
-	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu,\"failures\":%llu,\"equalize_ms\":%.3f}",
+	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu,\"failures\":%llu,\"equalize_ms\":%.3f,"
+		"\"state_ms\":%llu}",
 		p->loss_ppm / 1e6, (unsigned long long)p->lost, (unsigned long long)p->rate_bps,
-		(unsigned long long)p->failures, (double)p->equalize_ns / 1e6);
+		(unsigned long long)p->failures, (double)p->equalize_ns / 1e6,
+		(unsigned long long)(p->state_ns / 1000000));
 }
 
 void status_print_json(FILE *out, const struct status *st)
@@ -288,6 +290,12 @@ static void prom_path_gauges(FILE *out, const struct status *sts, unsigned n)
 		for (unsigned i = 0; i < sts[k].npaths; i++) {
 			prom_path_label(out, "netagg_path_equalize_seconds", &sts[k], i);
 			fprintf(out, "%.6f\n", (double)sts[k].path[i].equalize_ns / 1e9);
+		}
+	prom_family(out, "netagg_path_state_seconds", "gauge", "How long the path has been in its current state.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			prom_path_label(out, "netagg_path_state_seconds", &sts[k], i);
+			fprintf(out, "%.3f\n", (double)sts[k].path[i].state_ns / 1e9);
 		}
 	prom_family(out, "netagg_path_failures_total", "counter", "Times the path went down.");
 	for (unsigned k = 0; k < n; k++)
