@@ -80,13 +80,15 @@ wire_counters() {
 # full_segments : "LEN SEGMENTS PAYLOAD" per path (space-separated, path 1 then 2) of
 # the full-size TCP segments linkem passed A -> B so far; "" with netem.
 full_segments() {
-	local i
+	local i snap out=""
 	[ "$WAN_METHOD" = linkem ] || return 0
 	for i in 1 2; do
-		wan_snapshot "$i" ab | awk -F= '{ v[$1] = $2 }
-			END { printf "%d %d %d ", v["tcp_full_len"], v["tcp_full_segments"], v["tcp_full_payload"] }'
+		# No fresh count from a path: no reading at all, rather than a stale one.
+		snap=$(wan_snapshot "$i" ab) && [ -n "$snap" ] || return 0
+		out+="$(awk -F= '{ v[$1] = $2 }
+			END { printf "%d %d %d", v["tcp_full_len"], v["tcp_full_segments"], v["tcp_full_payload"] }' <<<"$snap") "
 	done
-	echo
+	echo "$out"
 }
 
 # full_segment_mean BEFORE AFTER : "PAYLOAD LEN", the mean TCP payload of the full-size

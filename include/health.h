@@ -20,10 +20,9 @@ enum path_state {
 #define HEALTH_STABLE_NS (60ull * 1000000000ull) /* up this long without a failure: the flap count resets */
 /* A busy path that falls silent while another path goes on delivering is down after
  * HEALTH_QUIET_GAPS times the longest gap between its frames over the last one or two
- * HEALTH_GAP_WINDOW_NS, but never sooner than HEALTH_QUIET_MIN_NS nor later than
- * busy_down_after. */
+ * HEALTH_GAP_WINDOW_NS, but never sooner than quiet_min (plus how much later its frames
+ * arrive than the other path's) nor later than busy_down_after. */
 #define HEALTH_QUIET_GAPS 3
-#define HEALTH_QUIET_MIN_NS (40ull * 1000000ull)
 #define HEALTH_GAP_WINDOW_NS (1000000000ull)
 
 /*
@@ -47,6 +46,9 @@ struct health {
 	uint64_t state_since; /* when the state last changed */
 	/* The longest gap between two frames heard while usable, in the current window and the one before. */
 	uint64_t gap_window_start, gap_max, gap_max_before;
+	uint64_t quiet_min; /* the shortest quiet limit: above the peer's keepalive spacing (set by the caller) */
+	uint64_t long_gap;  /* a gap at least this long counts as the path having paused (set by the caller) */
+	uint64_t long_gap_end; /* when the last such pause ended */
 };
 
 /* A path whose peer is configured starts up, as if just heard from at `now`. */
@@ -59,16 +61,18 @@ bool health_on_rx(struct health *h, uint64_t now);
  * Time passes. Returns true when the state changed (to down). busy_since is 0 while
  * this end sends no data on the path; otherwise silence is measured from the later of
  * the last frame and busy_since, against busy_down_after: a path carrying data is
- * probed more often by the peer, so its failure shows sooner. others_heard_at is when
- * a frame last arrived on any other usable path (0: none). If that is after this
- * path's last frame and recent, the peer is alive and only this path is quiet, so a
- * busy path is down after the shorter quiet limit (see HEALTH_QUIET_GAPS): a stalled
- * peer or host, which silences every path at once, never triggers it.
+ * probed more often by the peer, so its failure shows sooner. `other`, when not NULL,
+ * is another usable path, and `skew` how much later (ns, 0 if not later) this path's
+ * frames arrive than that path's for the same sending time. If the other path has
+ * delivered without a pause since before this path's last frame, and recently, the
+ * peer is alive and only this path is quiet: a busy path is then down after
+ * health_quiet_limit. A peer or host that stalls pauses every path, so that the other
+ * path's pause ends after this path's last frame: no quiet limit then.
  */
-bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, uint64_t others_heard_at);
+bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, const struct health *other, uint64_t skew);
 
-/* The silence after which a busy path, quiet while others deliver, is down (see health_tick). */
-uint64_t health_quiet_limit(const struct health *h);
+/* The silence after which a busy path, quiet while another delivers, is down (see health_tick). */
+uint64_t health_quiet_limit(const struct health *h, uint64_t skew);
 
 /*
  * The peer reported at `now` that it last heard us on this path `heard_ago` ns

@@ -26,7 +26,7 @@
 #include "rundir.h"
 
 #define MAX_CTL_CONNS 8
-#define TICK_SECONDS 0.025 /* how often probes and path liveness are looked at: well under down_after */
+#define TICK_SECONDS ((double)LINK_TICK_NS / 1e9) /* well under down_after */
 
 struct daemon;
 
@@ -135,6 +135,10 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	/* Read what waits first: a tick that comes late must not take a path for silent. */
+	for (unsigned i = 0; i < d->link.conf.npaths; i++)
+		if (d->link.path[i].fd >= 0)
+			link_forward_to_tun(&d->link, i, now);
 	link_tick(&d->link, now);
 	/* A schedule change may have shortened the hold: held packets may be due now. */
 	link_reorder_tick(&d->link, now);

@@ -2,7 +2,6 @@
 /* Moves packets between the TUN and the paths: seal, schedule, send; receive, check, open, deliver. */
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "flow.h"
@@ -313,10 +312,11 @@ static void note_owd(struct link *l, unsigned i, uint32_t peer_stamp, uint64_t n
 
 /*
  * Does path i set the delay the others are equalised to? A usable path does; so does
- * one that went down less than LINK_EQUALIZE_KEEP_NS ago (by the latest frame heard on
- * any path): the bond's delay stays what it was across a short outage, because a
- * sender that learnt the lower RTT of the remaining paths (BBR's min RTT) keeps too
- * little in flight when the slow path returns, for up to 10 s.
+ * one that went down less than LINK_EQUALIZE_KEEP_NS ago (against the latest frame
+ * heard on any path, the link's clock here): the bond's delay stays what it was
+ * through the first 30 s of an outage, because a sender that learnt the lower RTT of
+ * the remaining paths (BBR's min RTT) keeps too little in flight when the slow path
+ * returns, for up to 10 s.
  */
 static bool sets_delay(const struct link *l, unsigned i, uint64_t latest_rx)
 {
@@ -324,7 +324,8 @@ static bool sets_delay(const struct link *l, unsigned i, uint64_t latest_rx)
 
 	if (!l->have_owd[i])
 		return false;
-	return health_usable(h) || (h->state == PATH_DOWN && latest_rx - h->last_rx < LINK_EQUALIZE_KEEP_NS);
+	return health_usable(h) || (h->state == PATH_DOWN &&
+				    (latest_rx <= h->state_since || latest_rx - h->state_since < LINK_EQUALIZE_KEEP_NS));
 }
 
 /* Each usable path's packets wait the difference to the slowest path's one-way delay. */
@@ -526,23 +527,31 @@ static void auto_weights(struct link *l, uint64_t now)
 			sched_set_weight(&l->sched, i, w[i]);
 }
 
-/* When a frame last arrived on a usable path other than i; 0 if none. */
-static uint64_t others_heard_at(const struct link *l, unsigned i)
+/*
+ * The usable path other than i that best shows the peer alive while i is quiet: one
+ * that has not paused since i's last frame, else the latest heard; NULL if none. *skew:
+ * how much later i's frames arrive than its frames, by the one-way delays.
+ */
+static const struct health *witness(const struct link *l, unsigned i, uint64_t *skew)
 {
-	uint64_t at = 0;
+	int best = -1;
 
-	for (unsigned j = 0; j < l->conf.npaths; j++)
-		if (j != i && health_usable(&l->health[j]) && l->health[j].last_rx > at)
-			at = l->health[j].last_rx;
-	return at;
-}
+	for (unsigned j = 0; j < l->conf.npaths; j++) {
+		const struct health *h = &l->health[j];
+		bool steady = h->long_gap_end <= l->health[i].last_rx;
 
-/* Datagrams wait in the path's socket: a late tick must not take the path for silent. */
-static bool rx_pending(const struct path *p)
-{
-	int bytes = 0;
-
-	return p->fd >= 0 && ioctl(p->fd, FIONREAD, &bytes) == 0 && bytes > 0;
+		if (j == i || !health_usable(h))
+			continue;
+		if (best < 0 || (steady && l->health[best].long_gap_end > l->health[i].last_rx) ||
+		    (steady == (l->health[best].long_gap_end <= l->health[i].last_rx) && h->last_rx > l->health[best].last_rx))
+			best = (int)j;
+	}
+	*skew = 0;
+	if (best < 0)
+		return NULL;
+	if (l->have_owd[i] && l->have_owd[best] && (int32_t)(l->owd[i] - l->owd[best]) > 0)
+		*skew = (uint64_t)(uint32_t)(l->owd[i] - l->owd[best]) * 1000;
+	return &l->health[best];
 }
 
 void link_tick(struct link *l, uint64_t now)
@@ -556,7 +565,10 @@ void link_tick(struct link *l, uint64_t now)
 		struct path *p = &l->path[i];
 		uint64_t busy = busy_since(l, i, now, probe);
 
-		if (!rx_pending(p) && health_tick(&l->health[i], now, busy, others_heard_at(l, i))) {
+		uint64_t skew;
+		const struct health *other = witness(l, i, &skew);
+
+		if (health_tick(&l->health[i], now, busy, other, skew)) {
 			link_schedule(l);
 			log_warnx("path %s: down, nothing heard for %llu ms%s (failure %llu; back after %llu ms heard)",
 				  p->conf->name,

@@ -43,13 +43,14 @@ static void note_gap(struct health *h, uint64_t gap, uint64_t now)
 		h->gap_max = gap;
 }
 
-uint64_t health_quiet_limit(const struct health *h)
+uint64_t health_quiet_limit(const struct health *h, uint64_t skew)
 {
 	uint64_t longest = h->gap_max > h->gap_max_before ? h->gap_max : h->gap_max_before;
 	uint64_t limit = HEALTH_QUIET_GAPS * longest;
 
-	if (limit < HEALTH_QUIET_MIN_NS)
-		limit = HEALTH_QUIET_MIN_NS;
+	/* A peer that pauses everywhere resumes on the slower path skew later. */
+	if (limit < h->quiet_min + skew)
+		limit = h->quiet_min + skew;
 	return limit < h->busy_down_after ? limit : h->busy_down_after;
 }
 
@@ -60,6 +61,8 @@ bool health_on_rx(struct health *h, uint64_t now)
 		return false;
 	if (health_usable(h))
 		note_gap(h, now - h->last_rx, now);
+	if (h->long_gap && now - h->last_rx >= h->long_gap)
+		h->long_gap_end = now;
 	if (h->state == PATH_DOWN && (!h->heard_since || now - h->last_rx > h->down_after))
 		h->heard_since = now; /* a gap: the proof starts again */
 	h->last_rx = now;
@@ -91,18 +94,19 @@ static bool go_down(struct health *h, uint64_t now)
 	return true;
 }
 
-bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, uint64_t others_heard_at)
+bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, const struct health *other, uint64_t skew)
 {
 	uint64_t from = busy_since > h->last_rx ? busy_since : h->last_rx;
 	uint64_t limit = busy_since ? h->busy_down_after : h->down_after;
 
 	if (!health_usable(h) || now < from)
 		return false;
-	if (busy_since && others_heard_at > h->last_rx && others_heard_at <= now) {
-		uint64_t quiet = health_quiet_limit(h);
+	/* The other path delivered all along: no pause of it ended after our last frame, and it spoke lately. */
+	if (busy_since && other && h->quiet_min && other->last_rx <= now && other->long_gap_end <= h->last_rx &&
+	    now - other->last_rx < other->long_gap) {
+		uint64_t quiet = health_quiet_limit(h, skew);
 
-		/* "Recent": within half the limit, so a peer that stops on every path is not it. */
-		if (now - others_heard_at <= quiet / 2)
+		if (quiet < limit)
 			limit = quiet;
 	}
 	if (now - from <= limit)

@@ -101,6 +101,20 @@ static bool configure_tun(struct link *l, char *err, size_t errlen)
 	return netlink_link_up(l->ifindex, l->mtu, err, errlen);
 }
 
+/*
+ * A busy path's limits: half of down_after; at least two of the peer's fast keepalive
+ * intervals and a tick for the quiet limit, so a path left with keepalives alone is not
+ * taken for dead; a pause is two fast keepalive intervals without a frame.
+ */
+static void set_busy_limits(struct health *h, const struct conf *c)
+{
+	uint64_t fast_probe = (uint64_t)c->probe_interval * 1000000ull / LINK_BUSY_PROBE_DIVISOR;
+
+	h->busy_down_after = h->down_after / LINK_BUSY_DOWN_DIVISOR;
+	h->quiet_min = 2 * fast_probe + LINK_TICK_NS;
+	h->long_gap = 2 * fast_probe;
+}
+
 static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 {
 	uint64_t down_after = (uint64_t)l->conf.down_after * 1000000ull;
@@ -116,7 +130,7 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		/* A returning path must be heard for half a down_after before it is trusted again. */
 		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, down_after / 2, now);
-		l->health[i].busy_down_after = down_after / LINK_BUSY_DOWN_DIVISOR;
+		set_busy_limits(&l->health[i], &l->conf);
 		l->next_probe[i] = now;
 		probe_init(&l->probe[i]);
 	}
@@ -187,7 +201,7 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 		l->path[i].conf = &l->conf.path[i];
 		l->health[i].down_after = (uint64_t)c->down_after * 1000000ull;
 		l->health[i].hold_base = l->health[i].down_after / 2;
-		l->health[i].busy_down_after = l->health[i].down_after / LINK_BUSY_DOWN_DIVISOR;
+		set_busy_limits(&l->health[i], c);
 	}
 	link_schedule(l);
 	keying_set_ciphers(l);

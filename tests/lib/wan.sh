@@ -111,15 +111,16 @@ wan_stats() {
 	cat "$NA_TMP/linkem-$1-$2.out"
 }
 
-# wan_snapshot I DIR : linkem's counters so far (key=value lines), leaving it running;
-# empty for netem.
+# wan_snapshot I DIR : linkem's counters now (key=value lines), leaving it running;
+# empty for netem, and empty with status 1 when linkem printed no new snapshot in 2 s.
 wan_snapshot() {
 	local key="$1:$2" f="$NA_TMP/linkem-$1-$2.out" n i
 	[ "$WAN_METHOD" = linkem ] && [ -n "${WAN_LINKEM_PID[$key]:-}" ] || return 0
 	n=$(grep -c '^--$' "$f")
-	kill -USR1 "${WAN_LINKEM_PID[$key]}" 2>/dev/null || return 0
-	for i in $(seq 40); do
+	kill -USR1 "${WAN_LINKEM_PID[$key]}" 2>/dev/null || return 1
+	for i in $(seq 41); do
 		[ "$(grep -c '^--$' "$f")" -gt "$n" ] && break
+		[ "$i" = 41 ] && return 1
 		sleep 0.05
 	done
 	awk '/^--$/ { last = cur; cur = ""; next } /=/ { cur = cur $0 "\n" } END { printf "%s", last }' "$f"

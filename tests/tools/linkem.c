@@ -86,7 +86,8 @@ static void release_due(struct emu *e)
 	}
 }
 
-static void wait_for_work(struct emu *e, int fd)
+/* Signals are blocked but while waiting here, so one never arrives between the flag checks and the wait. */
+static void wait_for_work(struct emu *e, int fd, const sigset_t *waiting_mask)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct timespec ts, *timeout = NULL;
@@ -99,7 +100,7 @@ static void wait_for_work(struct emu *e, int fd)
 		ts.tv_nsec = (long)(wait % 1000000000ull);
 		timeout = &ts;
 	}
-	ppoll(&pfd, 1, timeout, NULL);
+	ppoll(&pfd, 1, timeout, waiting_mask);
 }
 
 static void drain(struct emu *e, struct nfq_handle *h, int fd)
@@ -200,13 +201,20 @@ int main(int argc, char **argv)
 	nfq_set_queue_maxlen(e.qh, HELD_MAX);
 	fd = nfq_fd(h);
 	nfnl_rcvbufsiz(nfq_nfnlh(h), 32u << 20);
+	sigset_t handled, waiting_mask;
+
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGUSR1, on_signal);
+	sigemptyset(&handled);
+	sigaddset(&handled, SIGTERM);
+	sigaddset(&handled, SIGINT);
+	sigaddset(&handled, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &handled, &waiting_mask);
 	printf("ready\n");
 	fflush(stdout);
 	while (!stopping) {
-		wait_for_work(&e, fd);
+		wait_for_work(&e, fd, &waiting_mask);
 		drain(&e, h, fd);
 		release_due(&e);
 		if (snapshot) {

@@ -3,6 +3,8 @@
 #include "health.h"
 #include "unit.h"
 
+#include <stddef.h>
+
 #define S 1000000000ull
 
 START_TEST(configured_peer_starts_up_and_goes_down_when_silent)
@@ -11,15 +13,15 @@ START_TEST(configured_peer_starts_up_and_goes_down_when_silent)
 
 	health_init(&h, true, 3 * S, 0, 100 * S);
 	ck_assert_int_eq(h.state, PATH_UP);
-	ck_assert(!health_tick(&h, 103 * S, 0, 0)); /* exactly down_after: still up */
-	ck_assert(health_tick(&h, 103 * S + 1, 0, 0));
+	ck_assert(!health_tick(&h, 103 * S, 0, NULL, 0)); /* exactly down_after: still up */
+	ck_assert(health_tick(&h, 103 * S + 1, 0, NULL, 0));
 	ck_assert_int_eq(h.state, PATH_DOWN);
-	ck_assert(!health_tick(&h, 200 * S, 0, 0)); /* reported once */
+	ck_assert(!health_tick(&h, 200 * S, 0, NULL, 0)); /* reported once */
 	ck_assert(health_on_rx(&h, 201 * S));
 	ck_assert_int_eq(h.state, PATH_UP);
 	ck_assert(!health_on_rx(&h, 202 * S));
-	ck_assert(!health_tick(&h, 205 * S, 0, 0));
-	ck_assert(health_tick(&h, 206 * S, 0, 0));
+	ck_assert(!health_tick(&h, 205 * S, 0, NULL, 0));
+	ck_assert(health_tick(&h, 206 * S, 0, NULL, 0));
 }
 END_TEST
 
@@ -29,7 +31,7 @@ START_TEST(accepting_side_waits_for_the_peer)
 
 	health_init(&h, false, 3 * S, 0, 0);
 	ck_assert_int_eq(h.state, PATH_WAITING);
-	ck_assert(!health_tick(&h, 1000 * S, 0, 0)); /* nothing to lose while waiting */
+	ck_assert(!health_tick(&h, 1000 * S, 0, NULL, 0)); /* nothing to lose while waiting */
 	ck_assert_int_eq(h.state, PATH_WAITING);
 	ck_assert(health_on_rx(&h, 1000 * S));
 	ck_assert_int_eq(h.state, PATH_UP);
@@ -43,7 +45,7 @@ START_TEST(traffic_keeps_a_path_up)
 	health_init(&h, true, 3 * S, 0, 0);
 	for (uint64_t t = 0; t < 100 * S; t += S / 2) {
 		health_on_rx(&h, t);
-		ck_assert(!health_tick(&h, t + S, 0, 0));
+		ck_assert(!health_tick(&h, t + S, 0, NULL, 0));
 	}
 	ck_assert_int_eq(h.state, PATH_UP);
 }
@@ -56,7 +58,7 @@ START_TEST(clock_never_goes_back)
 	health_init(&h, true, 3 * S, 0, 10 * S);
 	health_on_rx(&h, 5 * S); /* older than the start: ignored */
 	ck_assert_uint_eq(h.last_rx, 10 * S);
-	ck_assert(!health_tick(&h, 9 * S, 0, 0));
+	ck_assert(!health_tick(&h, 9 * S, 0, NULL, 0));
 	ck_assert_str_eq(health_state_name(PATH_DOWN), "down");
 }
 END_TEST
@@ -77,7 +79,7 @@ START_TEST(a_returning_path_must_be_heard_for_the_hold)
 	struct health h;
 
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
-	ck_assert(health_tick(&h, 301 * MS, 0, 0));
+	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
 	ck_assert_int_eq(h.state, PATH_DOWN);
 	ck_assert(!health_on_rx(&h, 1000 * MS)); /* one frame is not enough */
 	ck_assert_int_eq(h.state, PATH_DOWN);
@@ -92,7 +94,7 @@ START_TEST(a_gap_restarts_the_proof)
 	struct health h;
 
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
-	ck_assert(health_tick(&h, 301 * MS, 0, 0));
+	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
 	ck_assert(!health_on_rx(&h, 1000 * MS));
 	ck_assert(!health_on_rx(&h, 1400 * MS)); /* 400 ms gap: starts again */
 	ck_assert(!health_on_rx(&h, 1500 * MS));
@@ -106,13 +108,13 @@ START_TEST(flapping_doubles_the_hold_and_a_stable_run_resets_it)
 	uint64_t t = 0, back;
 
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
-	ck_assert(health_tick(&h, 301 * MS, 0, 0)); /* first failure: not a flap */
+	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0)); /* first failure: not a flap */
 	ck_assert_uint_eq(h.hold, 150 * MS);
 	back = hear(&h, 1000 * MS, 5000 * MS);
 	ck_assert_uint_eq(back, 1200 * MS); /* first frame 1000, then 1100, 1200 >= 150 */
 	for (unsigned k = 1; k <= 8; k++) {
 		t = back + 400 * MS;
-		ck_assert(health_tick(&h, t, 0, 0)); /* fails again soon after returning */
+		ck_assert(health_tick(&h, t, 0, NULL, 0)); /* fails again soon after returning */
 		back = hear(&h, t + 1000 * MS, t + 100000 * MS);
 		ck_assert(back);
 	}
@@ -121,7 +123,7 @@ START_TEST(flapping_doubles_the_hold_and_a_stable_run_resets_it)
 	/* A long good run: the next failure is not a flap. */
 	hear(&h, back, back + HEALTH_STABLE_NS + 100 * MS);
 	t = back + HEALTH_STABLE_NS + 500 * MS;
-	ck_assert(health_tick(&h, t, 0, 0));
+	ck_assert(health_tick(&h, t, 0, NULL, 0));
 	ck_assert_uint_eq(h.hold, 150 * MS);
 }
 END_TEST
@@ -140,7 +142,7 @@ START_TEST(loss_degrades_with_hysteresis)
 	ck_assert_int_eq(h.state, PATH_UP);
 	/* A degraded path still goes down when silent. */
 	health_on_loss(&h, 500000, 0);
-	ck_assert(health_tick(&h, 301 * MS, 0, 0));
+	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
 	ck_assert_int_eq(h.state, PATH_DOWN);
 	ck_assert(!health_on_loss(&h, 0, 0)); /* loss never brings a down path up */
 	ck_assert_int_eq(h.state, PATH_DOWN);
@@ -172,74 +174,140 @@ START_TEST(a_busy_path_fails_sooner_but_only_after_its_grace)
 	h.busy_down_after = 100 * MS;
 	health_on_rx(&h, 1000 * MS);
 	/* Data started at 1050 (grace to 1050): silence counts from there. */
-	ck_assert(!health_tick(&h, 1150 * MS, 1050 * MS, 0));
-	ck_assert(health_tick(&h, 1151 * MS, 1050 * MS, 0));
+	ck_assert(!health_tick(&h, 1150 * MS, 1050 * MS, NULL, 0));
+	ck_assert(health_tick(&h, 1151 * MS, 1050 * MS, NULL, 0));
 	ck_assert_int_eq(h.state, PATH_DOWN);
 	/* Idle, the same silence is fine. */
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
 	h.busy_down_after = 100 * MS;
 	health_on_rx(&h, 1000 * MS);
-	ck_assert(!health_tick(&h, 1151 * MS, 0, 0));
-	ck_assert(!health_tick(&h, 1300 * MS, 0, 0));
-	ck_assert(health_tick(&h, 1301 * MS, 0, 0));
+	ck_assert(!health_tick(&h, 1151 * MS, 0, NULL, 0));
+	ck_assert(!health_tick(&h, 1300 * MS, 0, NULL, 0));
+	ck_assert(health_tick(&h, 1301 * MS, 0, NULL, 0));
 }
 END_TEST
 
-/* Frames every 2 ms on the path from 1000 ms to 3000 ms (the first gap, from start,
- * is forgotten two windows later), data sent since 500 ms. */
-static void busy_path_heard_every_2ms(struct health *h)
+/* A busy path as the link sets it up: quiet limit at least 75 ms, a pause is 50 ms. */
+static void busy_init(struct health *h)
 {
 	health_init(h, true, 300 * MS, 150 * MS, 0);
 	h->busy_down_after = 150 * MS;
-	for (uint64_t t = 1000 * MS; t <= 3000 * MS; t += 2 * MS)
+	h->quiet_min = 75 * MS;
+	h->long_gap = 50 * MS;
+}
+
+/* Path h and the other path o both heard every 2 ms from 1000 ms to 3000 ms (the first
+ * gap, from start, is forgotten two windows later); data sent on h since 500 ms. */
+static void two_busy_paths(struct health *h, struct health *o)
+{
+	busy_init(h);
+	busy_init(o);
+	for (uint64_t t = 1000 * MS; t <= 3000 * MS; t += 2 * MS) {
 		health_on_rx(h, t);
+		health_on_rx(o, t + MS);
+	}
 }
 
 START_TEST(a_busy_path_quiet_while_another_delivers_fails_fast)
 {
-	struct health h;
+	struct health h, o;
 
-	busy_path_heard_every_2ms(&h);
-	ck_assert_uint_eq(health_quiet_limit(&h), HEALTH_QUIET_MIN_NS);
-	/* The other path was heard 5 ms ago: down after 40 ms, not 150. */
-	ck_assert(!health_tick(&h, 3040 * MS, 500 * MS, 3035 * MS));
-	ck_assert(health_tick(&h, 3041 * MS, 500 * MS, 3036 * MS));
+	two_busy_paths(&h, &o);
+	ck_assert_uint_eq(health_quiet_limit(&h, 0), 75 * MS);
+	ck_assert_uint_eq(health_quiet_limit(&h, 20 * MS), 95 * MS); /* frames 20 ms later than the other's */
+	/* The other path goes on: down after 75 ms, not 150. */
+	for (uint64_t t = 3003 * MS; t <= 3075 * MS; t += 2 * MS)
+		health_on_rx(&o, t);
+	ck_assert(!health_tick(&h, 3075 * MS, 500 * MS, &o, 0));
+	ck_assert(health_tick(&h, 3076 * MS, 500 * MS, &o, 0));
+	ck_assert_uint_eq(h.state_since, 3076 * MS);
 
-	/* The peer went quiet on every path (the other one was last heard 1 ms after this one): 150 ms. */
-	busy_path_heard_every_2ms(&h);
-	ck_assert(!health_tick(&h, 3041 * MS, 500 * MS, 3001 * MS));
-	ck_assert(!health_tick(&h, 3150 * MS, 500 * MS, 3001 * MS));
-	ck_assert(health_tick(&h, 3151 * MS, 500 * MS, 3001 * MS));
+	/* No other path, or not sending data on it: the usual limits. */
+	two_busy_paths(&h, &o);
+	for (uint64_t t = 3001 * MS; t <= 3400 * MS; t += 2 * MS)
+		health_on_rx(&o, t);
+	ck_assert(!health_tick(&h, 3150 * MS, 500 * MS, NULL, 0));
+	ck_assert(health_tick(&h, 3151 * MS, 500 * MS, NULL, 0));
+	two_busy_paths(&h, &o);
+	for (uint64_t t = 3001 * MS; t <= 3400 * MS; t += 2 * MS)
+		health_on_rx(&o, t);
+	ck_assert(!health_tick(&h, 3300 * MS, 0, &o, 0));
+	ck_assert(health_tick(&h, 3301 * MS, 0, &o, 0));
+}
+END_TEST
 
-	/* Not sending data on it: the idle limit, whatever the other paths do. */
-	busy_path_heard_every_2ms(&h);
-	ck_assert(!health_tick(&h, 3100 * MS, 0, 3099 * MS));
-	ck_assert(!health_tick(&h, 3300 * MS, 0, 3299 * MS));
-	ck_assert(health_tick(&h, 3301 * MS, 0, 3300 * MS));
+START_TEST(a_peer_that_pauses_everywhere_is_not_a_quiet_path)
+{
+	struct health h, o;
+
+	/* The peer stops at 3000 and resumes at 3090: the other path first, this one 20 ms
+	 * later (it is slower). At 3105 this path has been quiet for 105 ms, but the other
+	 * path's pause ended after this path's last frame: 150 ms holds. */
+	two_busy_paths(&h, &o);
+	health_on_rx(&o, 3090 * MS);
+	health_on_rx(&o, 3100 * MS);
+	ck_assert_uint_eq(o.long_gap_end, 3090 * MS);
+	ck_assert(!health_tick(&h, 3105 * MS, 500 * MS, &o, 20 * MS));
+	ck_assert(!health_tick(&h, 3150 * MS, 500 * MS, &o, 20 * MS));
+	ck_assert(health_on_rx(&h, 3110 * MS) == false && h.state == PATH_UP);
+
+	/* A short pause (40 ms) does not count as one, and 40 ms is under the limit anyway. */
+	two_busy_paths(&h, &o);
+	health_on_rx(&o, 3041 * MS);
+	ck_assert_uint_lt(o.long_gap_end, 3000 * MS);
+	ck_assert(!health_tick(&h, 3060 * MS, 500 * MS, &o, 20 * MS));
+
+	/* The other path is quiet now too (nothing for 50 ms): no quiet limit. */
+	two_busy_paths(&h, &o);
+	ck_assert(!health_tick(&h, 3090 * MS, 500 * MS, &o, 0));
 }
 END_TEST
 
 START_TEST(the_quiet_limit_follows_the_longest_recent_gap)
 {
-	struct health h;
+	struct health h, o;
 
-	busy_path_heard_every_2ms(&h);
-	health_on_rx(&h, 3030 * MS); /* a 30 ms gap: 90 ms */
-	ck_assert_uint_eq(health_quiet_limit(&h), 90 * MS);
-	ck_assert(!health_tick(&h, 3120 * MS, 500 * MS, 3119 * MS));
-	ck_assert(health_tick(&h, 3121 * MS, 500 * MS, 3120 * MS));
+	two_busy_paths(&h, &o);
+	health_on_rx(&h, 3040 * MS); /* a 40 ms gap: 120 ms */
+	ck_assert_uint_eq(health_quiet_limit(&h, 0), 120 * MS);
+	/* Still remembered in the next window (it started at 3000 ms)... */
+	for (uint64_t t = 3042 * MS; t <= 4500 * MS; t += 2 * MS)
+		health_on_rx(&h, t);
+	ck_assert_uint_eq(health_quiet_limit(&h, 0), 120 * MS);
+	/* ... and forgotten in the one after. */
+	for (uint64_t t = 4502 * MS; t <= 5100 * MS; t += 2 * MS)
+		health_on_rx(&h, t);
+	ck_assert_uint_eq(health_quiet_limit(&h, 0), 75 * MS);
 
 	/* 100 ms gaps (keepalives only): capped at busy_down_after. */
-	busy_path_heard_every_2ms(&h);
+	two_busy_paths(&h, &o);
 	health_on_rx(&h, 3100 * MS);
-	ck_assert_uint_eq(health_quiet_limit(&h), 150 * MS);
+	ck_assert_uint_eq(health_quiet_limit(&h, 0), 150 * MS);
 
-	/* The 30 ms gap is forgotten two windows later. */
-	busy_path_heard_every_2ms(&h);
-	health_on_rx(&h, 3030 * MS);
-	for (uint64_t t = 3032 * MS; t <= 5100 * MS; t += 2 * MS)
-		health_on_rx(&h, t);
-	ck_assert_uint_eq(health_quiet_limit(&h), HEALTH_QUIET_MIN_NS);
+	/* A window with nothing heard in it: the gaps before it are forgotten. */
+	two_busy_paths(&h, &o);
+	health_on_rx(&h, 3040 * MS);
+	health_on_rx(&h, 5500 * MS);
+	health_on_rx(&h, 5502 * MS);
+	ck_assert_uint_eq(h.gap_max_before, 0);
+}
+END_TEST
+
+START_TEST(state_since_follows_every_change)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 7 * MS);
+	ck_assert_uint_eq(h.state_since, 7 * MS);
+	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, 20 * MS));
+	ck_assert_uint_eq(h.state_since, 20 * MS);
+	ck_assert(health_on_loss(&h, 0, 30 * MS));
+	ck_assert_uint_eq(h.state_since, 30 * MS);
+	ck_assert(health_tick(&h, 400 * MS, 0, NULL, 0));
+	ck_assert_uint_eq(h.state_since, 400 * MS);
+	health_on_rx(&h, 410 * MS);
+	ck_assert(health_on_rx(&h, 560 * MS));
+	ck_assert_uint_eq(h.state_since, 560 * MS);
 }
 END_TEST
 
@@ -259,7 +327,9 @@ int main(void)
 	tcase_add_test(tc, a_peer_that_cannot_hear_us_takes_the_path_down);
 	tcase_add_test(tc, a_busy_path_fails_sooner_but_only_after_its_grace);
 	tcase_add_test(tc, a_busy_path_quiet_while_another_delivers_fails_fast);
+	tcase_add_test(tc, a_peer_that_pauses_everywhere_is_not_a_quiet_path);
 	tcase_add_test(tc, the_quiet_limit_follows_the_longest_recent_gap);
+	tcase_add_test(tc, state_since_follows_every_change);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
