@@ -58,9 +58,10 @@ void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_
 bool health_on_rx(struct health *h, uint64_t now);
 
 /*
- * Time passes. Returns true when the state changed (to down). busy_since is 0 while
- * this end sends no data on the path; otherwise silence is measured from the later of
- * the last frame and busy_since, against busy_down_after: a path carrying data is
+ * Time passes. Returns true when the state changed (to down). Silence past down_after
+ * takes a path down in any case. busy_since is 0 while this end sends no data on the
+ * path; otherwise silence is also measured from the later of the last frame and
+ * busy_since, against busy_down_after: a path carrying data is
  * probed more often by the peer, so its failure shows sooner. `other`, when not NULL,
  * is another usable path, and `skew` how much later (ns, 0 if not later) this path's
  * frames arrive than that path's for the same sending time. If the other path has

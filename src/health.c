@@ -99,7 +99,12 @@ bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, const stru
 	uint64_t from = busy_since > h->last_rx ? busy_since : h->last_rx;
 	uint64_t limit = busy_since ? h->busy_down_after : h->down_after;
 
-	if (!health_usable(h) || now < from)
+	if (!health_usable(h))
+		return false;
+	/* Silence past down_after is death, busy or not: a new run of data must not restart the count. */
+	if (now > h->last_rx && now - h->last_rx > h->down_after)
+		return go_down(h, now);
+	if (now < from)
 		return false;
 	/* The other path delivered all along: no pause of it ended after our last frame, and it spoke lately. */
 	if (busy_since && other && h->quiet_min && other->last_rx <= now && other->long_gap_end <= h->last_rx &&

@@ -311,6 +311,20 @@ START_TEST(state_since_follows_every_change)
 }
 END_TEST
 
+START_TEST(a_new_run_of_data_does_not_restart_the_silence)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	h.busy_down_after = 150 * MS;
+	health_on_rx(&h, 1000 * MS);
+	/* Data resumed at 1250 with a grace to 1400: busy counting starts there, but the
+	 * path has been silent since 1000, and 300 ms of that is enough. */
+	ck_assert(!health_tick(&h, 1300 * MS, 1400 * MS, NULL, 0));
+	ck_assert(health_tick(&h, 1301 * MS, 1400 * MS, NULL, 0));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("health");
@@ -330,6 +344,7 @@ int main(void)
 	tcase_add_test(tc, a_peer_that_pauses_everywhere_is_not_a_quiet_path);
 	tcase_add_test(tc, the_quiet_limit_follows_the_longest_recent_gap);
 	tcase_add_test(tc, state_since_follows_every_change);
+	tcase_add_test(tc, a_new_run_of_data_does_not_restart_the_silence);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
