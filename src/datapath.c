@@ -476,13 +476,18 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 /*
  * While this end sends data on path i, the time from which its silence counts against
  * the shorter busy limit: the run's start plus a grace for the peer to notice the data
- * and probe faster (a round trip and two probe intervals). 0 while no data is sent.
+ * and probe faster (a round trip and two probe intervals). 0 when no data went out
+ * within half a probe interval before the path's last frame: the peer probes fast for
+ * a probe interval after the data it gets, so its next probe was due well inside that,
+ * and a sender whose TCP stops after a cut (waiting for acknowledgements that the dead
+ * path took) still counts as busy.
  */
 static uint64_t busy_since(const struct link *l, unsigned i, uint64_t now, uint64_t probe)
 {
 	uint64_t grace = (l->probe[i].have_rtt ? l->probe[i].srtt : probe) + 2 * probe / LINK_BUSY_PROBE_DIVISOR;
 
-	if (!l->data_tx_at[i] || now - l->data_tx_at[i] > probe)
+	(void)now;
+	if (!l->data_tx_at[i] || l->data_tx_at[i] + probe / 2 < l->health[i].last_rx)
 		return 0;
 	return l->data_tx_since[i] + grace;
 }
