@@ -88,6 +88,22 @@ static void print_raw(FILE *out, const struct status *st)
 	}
 }
 
+/* How long, to a glance: 8.2s, 12m05s, 3h07m, 2d04h. */
+static const char *duration_text(uint64_t ns, char *buf, size_t len)
+{
+	uint64_t s = ns / 1000000000ull;
+
+	if (s < 60)
+		snprintf(buf, len, "%.1fs", (double)ns / 1e9);
+	else if (s < 3600)
+		snprintf(buf, len, "%llum%02llus", (unsigned long long)(s / 60), (unsigned long long)(s % 60));
+	else if (s < 86400)
+		snprintf(buf, len, "%lluh%02llum", (unsigned long long)(s / 3600), (unsigned long long)(s / 60 % 60));
+	else
+		snprintf(buf, len, "%llud%02lluh", (unsigned long long)(s / 86400), (unsigned long long)(s / 3600 % 24));
+	return buf;
+}
+
 void status_print_text(FILE *out, const struct status *st)
 {
 	bool any_drop = false;
@@ -98,17 +114,18 @@ void status_print_text(FILE *out, const struct status *st)
 	}
 	fprintf(out, "interface %s  mode %s  mtu %u  pid %ld  cipher %s  handshakes %llu\n", st->interface, st->mode,
 		st->mtu, st->pid, st->cipher, (unsigned long long)st->handshakes);
-	fprintf(out, "  %-10s %-8s %-24s %-24s %6s %10s %12s %10s %12s %6s %9s %7s %10s\n", "path", "state",
-		"local", "remote", "weight", "tx_pkts", "tx_bytes", "rx_pkts", "rx_bytes", "share", "rtt_ms", "loss",
-		"rate_mbit");
+	fprintf(out, "  %-10s %-8s %7s %-24s %-24s %6s %10s %12s %10s %12s %6s %9s %7s %10s\n", "path", "state",
+		"for", "local", "remote", "weight", "tx_pkts", "tx_bytes", "rx_pkts", "rx_bytes", "share", "rtt_ms",
+		"loss", "rate_mbit");
 	for (unsigned i = 0; i < st->npaths; i++) {
 		const struct status_path *p = &st->path[i];
-		char rtt[32] = "-";
+		char rtt[32] = "-", state_for[32];
 
 		if (p->have_rtt)
 			snprintf(rtt, sizeof(rtt), "%.2f", (double)p->rtt_ns / 1e6);
-		fprintf(out, "  %-10s %-8s %-24s %-24s %6u %10llu %12llu %10llu %12llu %5.1f%% %9s %6.2f%% %10.3f\n",
-			p->name, p->state, p->local, p->remote, p->weight, (unsigned long long)p->tx_packets,
+		fprintf(out, "  %-10s %-8s %7s %-24s %-24s %6u %10llu %12llu %10llu %12llu %5.1f%% %9s %6.2f%% %10.3f\n",
+			p->name, p->state, duration_text(p->state_ns, state_for, sizeof(state_for)), p->local,
+			p->remote, p->weight, (unsigned long long)p->tx_packets,
 			(unsigned long long)p->tx_bytes, (unsigned long long)p->rx_packets,
 			(unsigned long long)p->rx_bytes, 100.0 * status_tx_share(st, i), rtt, p->loss_ppm / 10000.0,
 			(double)p->rate_bps / 1e6);

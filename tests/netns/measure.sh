@@ -63,7 +63,8 @@ check "Prometheus has the RTT of path 2" grep -q "^netagg_path_rtt_seconds{inter
 check "Prometheus has the loss and rate families" has_all "$prom" "^netagg_path_loss_ratio{" \
 	"^netagg_path_receive_rate_bits_per_second{" "^netagg_path_state{.*state=\"up\"} 1"
 text=$(na A status "$IF_A")
-check "the human view shows rtt, loss and rate" has_all "$text" rtt_ms loss rate_mbit
+check "the human view shows rtt, loss, rate and time in state" has_all "$text" rtt_ms loss rate_mbit \
+	"state  *for" " up  *[0-9.]*s "
 wait "$iperf"
 
 # The loss stops: the path is up again once the reports show it.

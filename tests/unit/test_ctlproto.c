@@ -192,6 +192,38 @@ START_TEST(json_escapes)
 }
 END_TEST
 
+/* The text view says how long each path has been in its state, to a glance. */
+static char *text_view(uint64_t ns0, uint64_t ns1)
+{
+	char *out = NULL;
+	size_t len = 0;
+	struct status st;
+	FILE *f = open_memstream(&out, &len);
+
+	sample(&st);
+	st.path[0].state_ns = ns0;
+	st.path[1].state_ns = ns1;
+	status_print_text(f, &st);
+	fclose(f);
+	return out;
+}
+
+START_TEST(text_view_shows_time_in_state)
+{
+	const uint64_t s = 1000000000ull;
+	char *out = text_view(8200000000ull, (3 * 3600 + 7 * 60 + 5) * s);
+
+	ck_assert_ptr_nonnull(strstr(out, " for "));
+	ck_assert_ptr_nonnull(strstr(out, " up          8.2s "));
+	ck_assert_ptr_nonnull(strstr(out, " waiting    3h07m "));
+	free(out);
+	out = text_view((12 * 60 + 5) * s, (2 * 86400 + 4 * 3600 + 59 * 60) * s);
+	ck_assert_ptr_nonnull(strstr(out, " 12m05s "));
+	ck_assert_ptr_nonnull(strstr(out, " 2d04h "));
+	free(out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ctlproto");
@@ -204,6 +236,7 @@ int main(void)
 	tcase_add_test(tc, small_buffer_is_refused);
 	tcase_add_test(tc, malformed_replies);
 	tcase_add_test(tc, json_escapes);
+	tcase_add_test(tc, text_view_shows_time_in_state);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
