@@ -116,6 +116,7 @@ void link_update_hold(struct link *l);
 #define LINK_DELAY_SLOTS 2048
 #define LINK_EQUALIZE_MAX_NS (100ull * 1000000ull) /* the most a faster path's packets are delayed */
 #define LINK_EQUALIZE_KEEP_NS (30ull * 1000000000ull) /* a down path still sets the delay this long */
+#define LINK_STANDBY_DATA_NS (1000000000ull) /* a standby backup the peer sent data on counts this long */
 
 /* Loss repair (repair.c): how old a frame may be to be resent, and what a repair's wait adds to
  * the fastest path's round trip (the sender's and receiver's scheduling). */

@@ -311,7 +311,33 @@ static void note_owd(struct link *l, unsigned i, uint32_t peer_stamp, uint64_t n
 }
 
 /*
- * Does path i set the delay the others are equalised to? A usable path does; so does
+ * Can the peer's data come on path i? A usable path's can, except a backup path that
+ * stands by here while a normal path is up: the peer, with the same config, sends
+ * nothing on it, and waiting for it would add its delay to every packet. Should the
+ * peer send data on it all the same (its config differs, or it failed over first), it
+ * counts until LINK_STANDBY_DATA_NS after its latest data (latest_rx: the latest frame
+ * heard on any path).
+ */
+static bool carries_peer_data(const struct link *l, unsigned i, uint64_t latest_rx)
+{
+	if (!health_usable(&l->health[i]))
+		return false;
+	if (l->sched.up[i] || !l->conf.path[i].backup)
+		return true;
+	return l->data_rx_at[i] && latest_rx >= l->data_rx_at[i] && latest_rx - l->data_rx_at[i] < LINK_STANDBY_DATA_NS;
+}
+
+static uint64_t latest_frame(const struct link *l)
+{
+	uint64_t latest_rx = 0;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		latest_rx = l->health[i].last_rx > latest_rx ? l->health[i].last_rx : latest_rx;
+	return latest_rx;
+}
+
+/*
+ * Does path i set the delay the others are equalised to? One the peer's data can come on does; so does
  * one that went down less than LINK_EQUALIZE_KEEP_NS ago (against the latest frame
  * heard on any path, the link's clock here): the bond's delay stays what it was
  * through the first 30 s of an outage, because a sender that learnt the lower RTT of
@@ -324,7 +350,7 @@ static bool sets_delay(const struct link *l, unsigned i, uint64_t latest_rx)
 
 	if (!l->have_owd[i])
 		return false;
-	return health_usable(h) || (h->state == PATH_DOWN &&
+	return carries_peer_data(l, i, latest_rx) || (h->state == PATH_DOWN &&
 				    (latest_rx <= h->state_since || latest_rx - h->state_since < LINK_EQUALIZE_KEEP_NS));
 }
 
@@ -332,12 +358,10 @@ static bool sets_delay(const struct link *l, unsigned i, uint64_t latest_rx)
 static void update_equalize(struct link *l)
 {
 	uint32_t slowest = 0;
-	uint64_t latest_rx = 0;
+	uint64_t latest_rx = latest_frame(l);
 	bool any = false;
 	unsigned counted = 0;
 
-	for (unsigned i = 0; i < l->conf.npaths; i++)
-		latest_rx = l->health[i].last_rx > latest_rx ? l->health[i].last_rx : latest_rx;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		if (!sets_delay(l, i, latest_rx))
 			continue;
@@ -356,19 +380,20 @@ static void update_equalize(struct link *l)
 }
 
 /*
- * How long a packet waits for a gap: the spread of the usable paths' one-way delays
- * (half their smoothed RTTs) plus twice the largest RTT variation, so that a packet on
- * the slowest path, a little late, still fills its gap. One usable path: no reordering.
+ * How long a packet waits for a gap: the spread of the one-way delays (half the smoothed
+ * RTTs) of the paths the peer's data can come on, plus twice the largest RTT variation,
+ * so that a packet on the slowest path, a little late, still fills its gap. One such
+ * path: no reordering.
  */
 void link_update_hold(struct link *l)
 {
-	uint64_t lo = UINT64_MAX, hi = 0, var = 0, hold = 0;
+	uint64_t lo = UINT64_MAX, hi = 0, var = 0, hold = 0, latest_rx = latest_frame(l);
 	unsigned usable = 0;
 
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		const struct probe *pr = &l->probe[i];
 
-		if (!health_usable(&l->health[i]) || !pr->have_rtt)
+		if (!carries_peer_data(l, i, latest_rx) || !pr->have_rtt)
 			continue;
 		usable++;
 		lo = pr->srtt / 2 < lo ? pr->srtt / 2 : lo;
