@@ -50,6 +50,9 @@ int addr_family(const struct endpoint *ep);
 uint16_t addr_port(const struct endpoint *ep);
 void addr_set_port(struct endpoint *ep, uint16_t port);
 
+/* True for 0.0.0.0 and :: (any local address). */
+bool addr_is_wildcard(const struct endpoint *ep);
+
 /* True when address, port and family are equal. */
 bool addr_equal(const struct endpoint *a, const struct endpoint *b);
 

@@ -54,6 +54,8 @@ struct health {
 /* A path whose peer is configured starts up, as if just heard from at `now`. */
 void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_t hold_base, uint64_t now);
 
+/* Starts the path down (it cannot work yet: its local address is missing); no failure is counted. */
+void health_start_down(struct health *h, uint64_t now);
 /* A valid frame arrived from the peer. Returns true when the state changed. */
 bool health_on_rx(struct health *h, uint64_t now);
 

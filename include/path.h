@@ -23,7 +23,8 @@ struct path {
 	int fd;
 	struct endpoint bound;  /* the local address as the kernel bound it (port filled in) */
 	unsigned bound_ifindex; /* of conf->device when the socket was bound to it; 0 without a device */
-	bool local_missing;     /* the configured local address was seen removed and has not come back */
+	bool local_missing;     /* the configured local address was not on the host at open, or was seen
+				 * removed, and has not come back */
 	/* The device index and errno of the last failed re-open: said once, not once per device event. */
 	unsigned reopen_failed_ifindex;
 	int reopen_failed_errno;

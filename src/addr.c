@@ -181,6 +181,13 @@ const char *addr_format_prefix(const struct prefix *p, char *buf, size_t buflen)
 	return buf;
 }
 
+bool addr_is_wildcard(const struct endpoint *ep)
+{
+	if (addr_family(ep) == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&ep->u.sin6.sin6_addr);
+	return ep->u.sin.sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
 bool addr_equal(const struct endpoint *a, const struct endpoint *b)
 {
 	int family = addr_family(a);

@@ -15,6 +15,13 @@ void health_init(struct health *h, bool peer_known, uint64_t down_after, uint64_
 	};
 }
 
+void health_start_down(struct health *h, uint64_t now)
+{
+	h->state = PATH_DOWN;
+	h->state_since = now;
+	h->heard_since = 0;
+}
+
 bool health_usable(const struct health *h)
 {
 	return h->state == PATH_UP || h->state == PATH_DEGRADED;

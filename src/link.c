@@ -130,6 +130,12 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		/* A returning path must be heard for half a down_after before it is trusted again. */
 		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, down_after / 2, now);
+		if (l->path[i].local_missing && l->path[i].remote.len) {
+			/* Not "up as if just heard": nothing can be sent on it until the address appears. */
+			health_start_down(&l->health[i], now);
+			log_info("path %s: local address not on the host yet: down until it is heard from",
+				 l->path[i].conf->name);
+		}
 		set_busy_limits(&l->health[i], &l->conf);
 		l->next_probe[i] = now;
 		probe_init(&l->probe[i]);

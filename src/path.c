@@ -91,6 +91,24 @@ static int open_socket(const struct conf_path *cp, struct endpoint *bound, unsig
 	return bind_local(cp, fd, bound, err, errlen);
 }
 
+/* Is cp's local address not on the host (yet)? A plain bind to it, without IP_FREEBIND, tells. */
+static bool local_absent(const struct conf_path *cp)
+{
+	struct endpoint probe = cp->local;
+	bool absent;
+	int fd;
+
+	if (addr_is_wildcard(&probe))
+		return false;
+	addr_set_port(&probe, 0);
+	fd = socket(addr_family(&probe), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	absent = bind(fd, &probe.u.sa, probe.len) < 0 && errno == EADDRNOTAVAIL;
+	close(fd);
+	return absent;
+}
+
 bool path_open(struct path *p, unsigned index, const struct conf_path *cp, char *err, size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
@@ -98,6 +116,8 @@ bool path_open(struct path *p, unsigned index, const struct conf_path *cp, char 
 	p->conf = cp;
 	p->remote = cp->remote;
 	p->fd = open_socket(cp, &p->bound, &p->bound_ifindex, err, errlen);
+	if (p->fd >= 0)
+		p->local_missing = local_absent(cp);
 	return p->fd >= 0;
 }
 

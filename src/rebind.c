@@ -9,13 +9,6 @@
 
 #include "log.h"
 
-static bool is_wildcard(const struct endpoint *ep)
-{
-	if (addr_family(ep) == AF_INET6)
-		return IN6_IS_ADDR_UNSPECIFIED(&ep->u.sin6.sin6_addr);
-	return ep->u.sin.sin_addr.s_addr == htonl(INADDR_ANY);
-}
-
 /* Never the source towards a peer beyond the link: not worth a line. */
 static bool is_link_local(const struct endpoint *ep)
 {
@@ -27,7 +20,7 @@ static bool is_local_of(const struct path *p, const struct endpoint *a)
 {
 	struct endpoint ep = *a;
 
-	if (is_wildcard(&p->conf->local))
+	if (addr_is_wildcard(&p->conf->local))
 		return false;
 	addr_set_port(&ep, addr_port(&p->conf->local));
 	return addr_equal(&ep, &p->conf->local);
@@ -80,7 +73,7 @@ static void note_address(struct path *p, const struct netmon_event *e)
 		if (gone != p->local_missing)
 			log_info("path %s: local address %s %s", p->conf->name, text, gone ? "gone" : "is back");
 		p->local_missing = gone;
-	} else if (is_wildcard(&p->conf->local) && p->bound_ifindex && e->ifindex == p->bound_ifindex &&
+	} else if (addr_is_wildcard(&p->conf->local) && p->bound_ifindex && e->ifindex == p->bound_ifindex &&
 		   addr_family(&e->addr) == addr_family(&p->conf->local) && !is_link_local(&e->addr)) {
 		/* A new address on the device is picked as the source by the kernel: nothing to do. */
 		if (gone)

@@ -89,6 +89,25 @@ START_TEST(a_returning_path_must_be_heard_for_the_hold)
 }
 END_TEST
 
+/* A path whose local address is missing at start is down from the first moment, not a failure. */
+START_TEST(a_path_started_down_comes_up_once_heard_for_the_hold)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 10 * MS);
+	health_start_down(&h, 10 * MS);
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert(!health_usable(&h));
+	ck_assert_uint_eq(h.state_since, 10 * MS);
+	ck_assert_uint_eq(h.flaps, 0);
+	ck_assert(!health_tick(&h, 5000 * MS, 0, NULL, 0)); /* down already: no change */
+	ck_assert(!health_on_rx(&h, 6000 * MS));
+	ck_assert(health_on_rx(&h, 6150 * MS));
+	ck_assert_int_eq(h.state, PATH_UP);
+	ck_assert_uint_eq(h.flaps, 0);
+}
+END_TEST
+
 START_TEST(a_gap_restarts_the_proof)
 {
 	struct health h;
@@ -335,6 +354,7 @@ int main(void)
 	tcase_add_test(tc, traffic_keeps_a_path_up);
 	tcase_add_test(tc, clock_never_goes_back);
 	tcase_add_test(tc, a_returning_path_must_be_heard_for_the_hold);
+	tcase_add_test(tc, a_path_started_down_comes_up_once_heard_for_the_hold);
 	tcase_add_test(tc, a_gap_restarts_the_proof);
 	tcase_add_test(tc, flapping_doubles_the_hold_and_a_stable_run_resets_it);
 	tcase_add_test(tc, loss_degrades_with_hysteresis);
