@@ -62,6 +62,8 @@ void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
 	if (!s || !p->remote.len)
 		return;
 	probe_report(&l->probe[p->index], now, &report);
+	l->next_report[p->index] = now + (uint64_t)l->conf.probe_interval * 1000000ull;
+	l->keepalives[p->index]++;
 	wire_probe_encode(&report, frame + WIRE_HEADER_LEN);
 	path_queue(p, frame, link_seal_frame(l, s, p, WIRE_KEEPALIVE, WIRE_PROBE_LEN, 0, stamp(now), frame));
 	path_flush(p);
@@ -116,6 +118,7 @@ static struct path *route(struct link *l, size_t len, struct session **s)
 
 void link_forward_from_tun(struct link *l, uint64_t now)
 {
+	link_avoid_quiet_paths(l, now);
 	for (unsigned i = 0; i < LINK_TUN_BATCH; i++) {
 		uint8_t *frame = l->tx_buf + i * l->slot;
 		size_t len = read_inner(l, frame);
@@ -248,7 +251,9 @@ static void deliver_repair(struct link *l, const uint8_t *payload, size_t len, c
 /*
  * The sender's stamp before which every path has delivered all it carried to the reorder
  * buffer: per path, its latest frame's stamp, or just before its oldest packet still in
- * the delay line. Only usable paths count; false when none has been heard.
+ * the delay line. Only usable paths count, and not a suspect one: quiet past its gaps
+ * while another delivers, what it still owes is lost or too late to wait for. False when
+ * none has been heard.
  */
 static bool watermark(const struct link *l, uint32_t *mark)
 {
@@ -258,7 +263,7 @@ static bool watermark(const struct link *l, uint32_t *mark)
 		uint64_t tag;
 		uint32_t w = l->last_stamp[i];
 
-		if (!health_usable(&l->health[i]) || !l->have_owd[i])
+		if (!health_usable(&l->health[i]) || !l->have_owd[i] || l->suspect[i])
 			continue;
 		if (delayline_head(&l->delay, i, &tag))
 			w = (uint32_t)(tag >> 16);
@@ -495,117 +500,5 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 		link_repair_flush(l, now);
 		l->now = now;
 		release_lost(l);
-	}
-}
-
-/*
- * While this end sends data on path i, the time from which its silence counts against
- * the shorter busy limit: the run's start plus a grace for the peer to notice the data
- * and probe faster (a round trip and two probe intervals). 0 when no data went out
- * within half a probe interval before the path's last frame: the peer probes fast for
- * a probe interval after the data it gets, so its next probe was due well inside that,
- * and a sender whose TCP stops after a cut (waiting for acknowledgements that the dead
- * path took) still counts as busy.
- */
-static uint64_t busy_since(const struct link *l, unsigned i, uint64_t now, uint64_t probe)
-{
-	uint64_t grace = (l->probe[i].have_rtt ? l->probe[i].srtt : probe) + 2 * probe / LINK_BUSY_PROBE_DIVISOR;
-
-	(void)now;
-	if (!l->data_tx_at[i] || l->data_tx_at[i] + probe / 2 < l->health[i].last_rx)
-		return 0;
-	return l->data_tx_since[i] + grace;
-}
-
-/* Keepalives every probe interval, LINK_BUSY_PROBE_DIVISOR times as often on a path the peer sends data on. */
-static void probe_path(struct link *l, unsigned i, uint64_t now, uint64_t probe)
-{
-	bool busy = l->data_rx_at[i] && now - l->data_rx_at[i] <= probe;
-	uint64_t interval = busy ? probe / LINK_BUSY_PROBE_DIVISOR : probe;
-
-	if (l->next_probe[i] > now + interval)
-		l->next_probe[i] = now + interval; /* just became busy: do not wait out the slow interval */
-	if (now + LINK_PROBE_SLACK_NS < l->next_probe[i])
-		return;
-	/* The slack keeps a tick that comes a little early from pushing the probe a whole tick later. */
-	l->next_probe[i] = now + interval;
-	/* Down paths keep sending keepalives: that is how the peer learns they healed. */
-	link_send_keepalive(l, &l->path[i], now);
-}
-
-/* weights = "auto": the scheduler's weights follow what the probes measure. */
-static void auto_weights(struct link *l, uint64_t now)
-{
-	struct autow_sample s[WIRE_MAX_PATHS];
-	uint32_t w[WIRE_MAX_PATHS];
-
-	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		const struct probe *pr = &l->probe[i];
-
-		s[i] = (struct autow_sample){
-			.usable = health_usable(&l->health[i]) && pr->have_rtt,
-			.rate_bps = pr->rate_bps,
-			.srtt_ns = pr->srtt,
-			.min_rtt_ns = pr->min_rtt,
-			.loss_ppm = probe_loss_ppm(pr),
-		};
-	}
-	if (!autow_update(&l->autow, s, now, w))
-		return;
-	for (unsigned i = 0; i < l->conf.npaths; i++)
-		if (w[i] != l->sched.weight[i])
-			sched_set_weight(&l->sched, i, w[i]);
-}
-
-/*
- * The usable path other than i that best shows the peer alive while i is quiet: one
- * that has not paused since i's last frame, else the latest heard; NULL if none. *skew:
- * how much later i's frames arrive than its frames, by the one-way delays.
- */
-static const struct health *witness(const struct link *l, unsigned i, uint64_t *skew)
-{
-	int best = -1;
-
-	for (unsigned j = 0; j < l->conf.npaths; j++) {
-		const struct health *h = &l->health[j];
-		bool steady = h->long_gap_end <= l->health[i].last_rx;
-
-		if (j == i || !health_usable(h))
-			continue;
-		if (best < 0 || (steady && l->health[best].long_gap_end > l->health[i].last_rx) ||
-		    (steady == (l->health[best].long_gap_end <= l->health[i].last_rx) && h->last_rx > l->health[best].last_rx))
-			best = (int)j;
-	}
-	*skew = 0;
-	if (best < 0)
-		return NULL;
-	if (l->have_owd[i] && l->have_owd[best] && (int32_t)(l->owd[i] - l->owd[best]) > 0)
-		*skew = (uint64_t)(uint32_t)(l->owd[i] - l->owd[best]) * 1000;
-	return &l->health[best];
-}
-
-void link_tick(struct link *l, uint64_t now)
-{
-	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
-
-	keying_tick(l, now);
-	if (l->conf.auto_weights)
-		auto_weights(l, now);
-	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		struct path *p = &l->path[i];
-		uint64_t busy = busy_since(l, i, now, probe);
-
-		uint64_t skew;
-		const struct health *other = witness(l, i, &skew);
-
-		if (health_tick(&l->health[i], now, busy, other, skew)) {
-			link_schedule(l);
-			log_warnx("path %s: down, nothing heard for %llu ms%s (failure %llu; back after %llu ms heard)",
-				  p->conf->name,
-				  (unsigned long long)((now - l->health[i].last_rx) / 1000000),
-				  busy ? " while sending data" : "", (unsigned long long)l->health[i].flaps,
-				  (unsigned long long)(l->health[i].hold / 1000000));
-		}
-		probe_path(l, i, now, probe);
 	}
 }

@@ -138,6 +138,7 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 		}
 		set_busy_limits(&l->health[i], &l->conf);
 		l->next_probe[i] = now;
+		l->next_report[i] = now;
 		probe_init(&l->probe[i]);
 	}
 	link_schedule(l);
@@ -215,20 +216,24 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 
 void link_schedule(struct link *l)
 {
-	bool normal_up = false;
+	bool normal_up = false, trusted = false, up[WIRE_MAX_PATHS];
 
 	for (unsigned i = 0; i < l->conf.npaths; i++)
 		normal_up = normal_up || (health_usable(&l->health[i]) && !l->conf.path[i].backup);
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		up[i] = health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up);
+		trusted = trusted || (up[i] && !l->suspect[i]);
+	}
+	/* Suspect paths are avoided while another can carry the data; never all of them. */
 	for (unsigned i = 0; i < l->conf.npaths; i++)
-		sched_set_up(&l->sched, i,
-			     health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up));
+		sched_set_up(&l->sched, i, up[i] && (!l->suspect[i] || !trusted));
 	link_update_hold(l);
 }
 
 /* A healthy backup path that the scheduler leaves alone is on standby. */
 static const char *state_name(const struct link *l, unsigned i)
 {
-	if (health_usable(&l->health[i]) && !l->sched.up[i])
+	if (health_usable(&l->health[i]) && !l->sched.up[i] && !l->suspect[i])
 		return "standby";
 	return health_state_name(l->health[i].state);
 }
@@ -295,6 +300,9 @@ void link_snapshot(const struct link *l, struct status *st, uint64_t now)
 		addr_format(&p->bound, sp->local, sizeof(sp->local));
 		addr_format(&p->remote, sp->remote, sizeof(sp->remote));
 		sp->weight = l->sched.weight[i];
+		sp->keepalives = l->keepalives[i];
+		sp->keepalives_spared = l->keepalives_spared[i];
+		sp->suspicions = l->suspicions[i];
 		sp->tx_packets = p->stats.tx_packets;
 		sp->tx_bytes = p->stats.tx_bytes;
 		sp->rx_packets = p->stats.rx_packets;

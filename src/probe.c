@@ -7,7 +7,9 @@
 #define RTT_MAX_NS (10ull * 1000000000ull) /* a longer echo is a stale or bogus one */
 #define DECAY_SHIFT 3                       /* loss sums keep 7/8 per report: ~8 reports of memory */
 #define RATE_GAP_MAX_US (5u * 1000000u)     /* reports further apart than this tell no current rate */
-#define RATE_GAP_MIN_US 100000u             /* samples span at least this: busy paths report every 25 ms */
+/* Samples span at least this: a busy path reports every 25 ms, or every probe interval (100 ms by
+ * default, less a tick's slack) while the reporter's own data shows the path alive. */
+#define RATE_GAP_MIN_US 90000u
 
 void probe_init(struct probe *pr)
 {

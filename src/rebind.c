@@ -58,6 +58,7 @@ static void reopen(struct link *l, unsigned i, unsigned ifindex, uint64_t now, u
 	*reopened_mask |= 1u << i;
 	/* The peer learns the new source port from our next authentic frame: make it come at once. */
 	l->next_probe[i] = now;
+	l->next_report[i] = now;
 	log_info("path %s: re-bound to %s (ifindex %u)", p->conf->name, p->conf->device, p->bound_ifindex);
 }
 

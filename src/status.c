@@ -2,6 +2,7 @@
 /* Renders a status snapshot for people (text) and for programs (JSON). */
 #include "status.h"
 
+#include <stddef.h>
 #include <string.h>
 
 const char *drop_reason_name(unsigned reason)
@@ -188,10 +189,11 @@ static void json_path(FILE *out, const struct status *st, unsigned i)
 	else
 		fprintf(out, "\"rtt_ms\":null,\"rttvar_ms\":null,\"min_rtt_ms\":null,");
 	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu,\"failures\":%llu,\"equalize_ms\":%.3f,"
-		"\"state_ms\":%llu}",
+		"\"state_ms\":%llu,\"keepalives\":%llu,\"keepalives_spared\":%llu,\"suspicions\":%llu}",
 		p->loss_ppm / 1e6, (unsigned long long)p->lost, (unsigned long long)p->rate_bps,
 		(unsigned long long)p->failures, (double)p->equalize_ns / 1e6,
-		(unsigned long long)(p->state_ns / 1000000));
+		(unsigned long long)(p->state_ns / 1000000), (unsigned long long)p->keepalives,
+		(unsigned long long)p->keepalives_spared, (unsigned long long)p->suspicions);
 }
 
 void status_print_json(FILE *out, const struct status *st)
@@ -255,6 +257,21 @@ static void prom_path_label(FILE *out, const char *name, const struct status *st
 	fputs("} ", out);
 }
 
+/* One counter family with a sample per path of every link; `field` is a uint64_t of struct status_path. */
+static void prom_path_counter(FILE *out, const struct status *sts, unsigned n, const char *name, const char *help,
+			      size_t field)
+{
+	prom_family(out, name, "counter", help);
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			uint64_t v;
+
+			memcpy(&v, (const char *)&sts[k].path[i] + field, sizeof(v));
+			prom_path_label(out, name, &sts[k], i);
+			fprintf(out, "%llu\n", (unsigned long long)v);
+		}
+}
+
 static void prom_path_state(FILE *out, const struct status *sts, unsigned n)
 {
 	static const char *const states[] = { "waiting", "up", "degraded", "down", "standby" };
@@ -314,18 +331,18 @@ static void prom_path_gauges(FILE *out, const struct status *sts, unsigned n)
 			prom_path_label(out, "netagg_path_state_seconds", &sts[k], i);
 			fprintf(out, "%.3f\n", (double)sts[k].path[i].state_ns / 1e9);
 		}
-	prom_family(out, "netagg_path_failures_total", "counter", "Times the path went down.");
-	for (unsigned k = 0; k < n; k++)
-		for (unsigned i = 0; i < sts[k].npaths; i++) {
-			prom_path_label(out, "netagg_path_failures_total", &sts[k], i);
-			fprintf(out, "%llu\n", (unsigned long long)sts[k].path[i].failures);
-		}
-	prom_family(out, "netagg_path_lost_frames_total", "counter", "Frames the peer reported missing.");
-	for (unsigned k = 0; k < n; k++)
-		for (unsigned i = 0; i < sts[k].npaths; i++) {
-			prom_path_label(out, "netagg_path_lost_frames_total", &sts[k], i);
-			fprintf(out, "%llu\n", (unsigned long long)sts[k].path[i].lost);
-		}
+	prom_path_counter(out, sts, n, "netagg_path_failures_total", "Times the path went down.",
+			  offsetof(struct status_path, failures));
+	prom_path_counter(out, sts, n, "netagg_path_lost_frames_total", "Frames the peer reported missing.",
+			  offsetof(struct status_path, lost));
+	prom_path_counter(out, sts, n, "netagg_path_keepalives_total", "Keepalives sent on the path.",
+			  offsetof(struct status_path, keepalives));
+	prom_path_counter(out, sts, n, "netagg_path_keepalives_spared_total",
+			  "Fast keepalives left out because data sent on the path showed it alive.",
+			  offsetof(struct status_path, keepalives_spared));
+	prom_path_counter(out, sts, n, "netagg_path_suspicions_total",
+			  "Times new data avoided the path: quiet past its gaps while another path delivered.",
+			  offsetof(struct status_path, suspicions));
 }
 
 enum path_counter { TX_PACKETS, TX_BYTES, RX_PACKETS, RX_BYTES, TX_ERRORS, PATH_COUNTERS };

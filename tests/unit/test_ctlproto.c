@@ -63,6 +63,9 @@ static void sample(struct status *st)
 		p->failures = 3 * i;
 		p->equalize_ns = i ? 0 : 30000000;
 		p->state_ns = 1500000000ull + i;
+		p->keepalives = 400 + i;
+		p->keepalives_spared = 1200 + i;
+		p->suspicions = 5 + i;
 	}
 }
 
