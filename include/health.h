@@ -24,10 +24,6 @@ enum path_state {
  * arrive than the other path's) nor later than busy_down_after. */
 #define HEALTH_QUIET_GAPS 3
 #define HEALTH_GAP_WINDOW_NS (1000000000ull)
-/* A path quiet for HEALTH_QUIET_GAPS times its longest recent gap, but at least this, plus
- * its delay skew, while another path delivers, is suspect: new data avoids it (see
- * health_suspect). Well under quiet_min: it only moves data, it takes nothing down. */
-#define HEALTH_SUSPECT_MIN_NS (10ull * 1000000ull)
 
 /*
  * Both ends send a keepalive on every path at least every probe interval, so a
@@ -80,18 +76,6 @@ bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, const stru
 
 /* The silence after which a busy path, quiet while another delivers, is down (see health_tick). */
 uint64_t health_quiet_limit(const struct health *h, uint64_t skew);
-
-/*
- * Should new data avoid usable path h at `now`? Yes when it has been quiet for longer
- * than its recent gaps explain (HEALTH_QUIET_GAPS times the longest, at least
- * HEALTH_SUSPECT_MIN_NS, plus `skew` as for health_tick) while `other`, another usable
- * path, heard the peer after h's last frame and within that limit. A cut path is so
- * found in tens of milliseconds where going down takes 75 ms or more: the packets,
- * retransmissions above all, that would have followed it into the cut take the other
- * path. The path stays up; its next frame ends the suspicion. No other path, or one
- * quiet as well (the peer or this host stalled): no suspicion.
- */
-bool health_suspect(const struct health *h, uint64_t now, const struct health *other, uint64_t skew);
 
 /*
  * The peer reported at `now` that it last heard us on this path `heard_ago` ns

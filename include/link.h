@@ -76,8 +76,6 @@ struct link {
 	uint64_t next_report[WIRE_MAX_PATHS]; /* ... and when one must go in any case (every probe interval) */
 	uint64_t tick_tx_bytes[WIRE_MAX_PATHS], tick_rx_bytes[WIRE_MAX_PATHS]; /* path counters at the last tick */
 	uint64_t keepalives[WIRE_MAX_PATHS], keepalives_spared[WIRE_MAX_PATHS]; /* sent; left out for data */
-	bool suspect[WIRE_MAX_PATHS]; /* quiet while another path delivers: new data avoids it (health_suspect) */
-	uint64_t suspicions[WIRE_MAX_PATHS]; /* times it became suspect */
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
 	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
 	uint64_t data_tx_since[WIRE_MAX_PATHS]; /* start of the current run of data sent on it */
@@ -108,9 +106,6 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now);
 
 /* Periodic work: keepalives when due, paths fallen silent taken out of the schedule. */
 void link_tick(struct link *l, uint64_t now);
-
-/* Marks the paths new data should avoid at `now` (health_suspect) and reschedules when that changed. */
-void link_avoid_quiet_paths(struct link *l, uint64_t now);
 
 /* Releases held data whose gap is given up on; the next such deadline (UINT64_MAX: none). */
 void link_reorder_tick(struct link *l, uint64_t now);

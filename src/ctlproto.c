@@ -130,8 +130,8 @@ static void put_path(struct out *o, const struct status_path *p)
 	put(o, "loss_ppm=%u\nlost=%llu\nrate_bps=%llu\nfailures=%llu\nequalize_ns=%llu\nstate_ns=%llu\n", p->loss_ppm,
 	    (unsigned long long)p->lost, (unsigned long long)p->rate_bps, (unsigned long long)p->failures,
 	    (unsigned long long)p->equalize_ns, (unsigned long long)p->state_ns);
-	put(o, "keepalives=%llu\nkeepalives_spared=%llu\nsuspicions=%llu\n", (unsigned long long)p->keepalives,
-	    (unsigned long long)p->keepalives_spared, (unsigned long long)p->suspicions);
+	put(o, "keepalives=%llu\nkeepalives_spared=%llu\n", (unsigned long long)p->keepalives,
+	    (unsigned long long)p->keepalives_spared);
 }
 
 size_t ctlproto_format_status(const struct status *st, char *buf, size_t len)
@@ -219,7 +219,7 @@ static bool parse_path_counter(struct status_path *p, const char *k, const char 
 		{ "rttvar_ns", &p->rttvar_ns },   { "min_rtt_ns", &p->min_rtt_ns }, { "lost", &p->lost },
 		{ "rate_bps", &p->rate_bps },     { "failures", &p->failures },   { "equalize_ns", &p->equalize_ns },
 		{ "state_ns", &p->state_ns },     { "keepalives", &p->keepalives },
-		{ "keepalives_spared", &p->keepalives_spared }, { "suspicions", &p->suspicions },
+		{ "keepalives_spared", &p->keepalives_spared },
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

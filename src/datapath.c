@@ -118,7 +118,6 @@ static struct path *route(struct link *l, size_t len, struct session **s)
 
 void link_forward_from_tun(struct link *l, uint64_t now)
 {
-	link_avoid_quiet_paths(l, now);
 	for (unsigned i = 0; i < LINK_TUN_BATCH; i++) {
 		uint8_t *frame = l->tx_buf + i * l->slot;
 		size_t len = read_inner(l, frame);
@@ -251,9 +250,7 @@ static void deliver_repair(struct link *l, const uint8_t *payload, size_t len, c
 /*
  * The sender's stamp before which every path has delivered all it carried to the reorder
  * buffer: per path, its latest frame's stamp, or just before its oldest packet still in
- * the delay line. Only usable paths count, and not a suspect one: quiet past its gaps
- * while another delivers, what it still owes is lost or too late to wait for. False when
- * none has been heard.
+ * the delay line. Only usable paths count; false when none has been heard.
  */
 static bool watermark(const struct link *l, uint32_t *mark)
 {
@@ -263,7 +260,7 @@ static bool watermark(const struct link *l, uint32_t *mark)
 		uint64_t tag;
 		uint32_t w = l->last_stamp[i];
 
-		if (!health_usable(&l->health[i]) || !l->have_owd[i] || l->suspect[i])
+		if (!health_usable(&l->health[i]) || !l->have_owd[i])
 			continue;
 		if (delayline_head(&l->delay, i, &tag))
 			w = (uint32_t)(tag >> 16);

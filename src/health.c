@@ -65,18 +65,6 @@ uint64_t health_quiet_limit(const struct health *h, uint64_t skew)
 	return limit < h->busy_down_after ? limit : h->busy_down_after;
 }
 
-bool health_suspect(const struct health *h, uint64_t now, const struct health *other, uint64_t skew)
-{
-	uint64_t limit = HEALTH_QUIET_GAPS * longest_gap(h);
-
-	if (limit < HEALTH_SUSPECT_MIN_NS)
-		limit = HEALTH_SUSPECT_MIN_NS;
-	limit += skew;
-	if (!health_usable(h) || !other || !health_usable(other) || now < h->last_rx || now - h->last_rx <= limit)
-		return false;
-	return other->last_rx > h->last_rx && now >= other->last_rx && now - other->last_rx <= limit;
-}
-
 bool health_on_rx(struct health *h, uint64_t now)
 {
 	/* A frame delayed in a queue may carry an older stamp than one already seen. */

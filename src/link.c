@@ -216,24 +216,20 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 
 void link_schedule(struct link *l)
 {
-	bool normal_up = false, trusted = false, up[WIRE_MAX_PATHS];
+	bool normal_up = false;
 
 	for (unsigned i = 0; i < l->conf.npaths; i++)
 		normal_up = normal_up || (health_usable(&l->health[i]) && !l->conf.path[i].backup);
-	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		up[i] = health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up);
-		trusted = trusted || (up[i] && !l->suspect[i]);
-	}
-	/* Suspect paths are avoided while another can carry the data; never all of them. */
 	for (unsigned i = 0; i < l->conf.npaths; i++)
-		sched_set_up(&l->sched, i, up[i] && (!l->suspect[i] || !trusted));
+		sched_set_up(&l->sched, i,
+			     health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up));
 	link_update_hold(l);
 }
 
 /* A healthy backup path that the scheduler leaves alone is on standby. */
 static const char *state_name(const struct link *l, unsigned i)
 {
-	if (health_usable(&l->health[i]) && !l->sched.up[i] && !l->suspect[i])
+	if (health_usable(&l->health[i]) && !l->sched.up[i])
 		return "standby";
 	return health_state_name(l->health[i].state);
 }
@@ -302,7 +298,6 @@ void link_snapshot(const struct link *l, struct status *st, uint64_t now)
 		sp->weight = l->sched.weight[i];
 		sp->keepalives = l->keepalives[i];
 		sp->keepalives_spared = l->keepalives_spared[i];
-		sp->suspicions = l->suspicions[i];
 		sp->tx_packets = p->stats.tx_packets;
 		sp->tx_bytes = p->stats.tx_bytes;
 		sp->rx_packets = p->stats.rx_packets;

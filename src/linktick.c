@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A link's periodic work: keepalives, path liveness, automatic weights, and quiet paths that new data avoids. */
+/* A link's periodic work: keepalives, path liveness and automatic weights. */
 #include "link.h"
 #include "log.h"
 
@@ -113,31 +113,11 @@ static const struct health *witness(const struct link *l, unsigned i, uint64_t *
 	return &l->health[best];
 }
 
-void link_avoid_quiet_paths(struct link *l, uint64_t now)
-{
-	bool changed = false;
-
-	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		uint64_t skew;
-		const struct health *other = witness(l, i, &skew);
-		bool suspect = health_suspect(&l->health[i], now, other, skew);
-
-		if (suspect == l->suspect[i])
-			continue;
-		l->suspect[i] = suspect;
-		l->suspicions[i] += suspect;
-		changed = true;
-	}
-	if (changed)
-		link_schedule(l);
-}
-
 void link_tick(struct link *l, uint64_t now)
 {
 	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
 
 	keying_tick(l, now);
-	link_avoid_quiet_paths(l, now);
 	if (l->conf.auto_weights)
 		auto_weights(l, now);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {

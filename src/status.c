@@ -189,11 +189,11 @@ static void json_path(FILE *out, const struct status *st, unsigned i)
 	else
 		fprintf(out, "\"rtt_ms\":null,\"rttvar_ms\":null,\"min_rtt_ms\":null,");
 	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu,\"failures\":%llu,\"equalize_ms\":%.3f,"
-		"\"state_ms\":%llu,\"keepalives\":%llu,\"keepalives_spared\":%llu,\"suspicions\":%llu}",
+		"\"state_ms\":%llu,\"keepalives\":%llu,\"keepalives_spared\":%llu}",
 		p->loss_ppm / 1e6, (unsigned long long)p->lost, (unsigned long long)p->rate_bps,
 		(unsigned long long)p->failures, (double)p->equalize_ns / 1e6,
 		(unsigned long long)(p->state_ns / 1000000), (unsigned long long)p->keepalives,
-		(unsigned long long)p->keepalives_spared, (unsigned long long)p->suspicions);
+		(unsigned long long)p->keepalives_spared);
 }
 
 void status_print_json(FILE *out, const struct status *st)
@@ -340,9 +340,6 @@ static void prom_path_gauges(FILE *out, const struct status *sts, unsigned n)
 	prom_path_counter(out, sts, n, "netagg_path_keepalives_spared_total",
 			  "Fast keepalives left out because data sent on the path showed it alive.",
 			  offsetof(struct status_path, keepalives_spared));
-	prom_path_counter(out, sts, n, "netagg_path_suspicions_total",
-			  "Times new data avoided the path: quiet past its gaps while another path delivered.",
-			  offsetof(struct status_path, suspicions));
 }
 
 enum path_counter { TX_PACKETS, TX_BYTES, RX_PACKETS, RX_BYTES, TX_ERRORS, PATH_COUNTERS };

@@ -32,8 +32,6 @@ bg_start A iperf3 -c "$TUN_V4_B" -p 5401 -t 14 -i 1 -J >"$NA_TMP/iperf.json"
 client=$BG_PID
 
 sleep 3
-sus0=$(field A 2 suspicions)
-tx_cut=$(tx 2)
 t_cut=$EPOCHREALTIME
 wan_cut 2
 log "t=3 s: path 2 cut"
@@ -46,10 +44,6 @@ check "path 2 is down 1 s after the cut (down_after is 300 ms)" [ "$(jq -r '.pat
 found=$(awk -v c="$t_cut" -v s="$t_st" -v d="$(jq '.paths[1].state_ms' <<<"$st")" 'BEGIN { printf "%d", (s - c) * 1000 - d }')
 log "A found path 2 down about $found ms after the cut"
 check "A found the busy path down within 150 ms of the cut, path 1 still delivering ($found ms)" [ "$found" -lt 150 ]
-# Before that, A's new data already left path 2 once it was quiet past its gaps (suspect).
-log "A sent $(($(jq '.paths[1].tx_bytes' <<<"$st") - tx_cut)) bytes on path 2 after the cut"
-check "A's data avoided path 2 before it was down (suspicions $sus0 -> $(jq '.paths[1].suspicions' <<<"$st"))" \
-	[ "$(jq '.paths[1].suspicions' <<<"$st")" -gt "$sus0" ]
 # A receives the ACKs, which queue nowhere, so its path 1 is 10 ms faster than path 2.
 # (At B the data now queues on path 1, which makes it the slower path anyway.)
 eq=$(field A 1 equalize_ms)

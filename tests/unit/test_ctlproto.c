@@ -65,7 +65,6 @@ static void sample(struct status *st)
 		p->state_ns = 1500000000ull + i;
 		p->keepalives = 400 + i;
 		p->keepalives_spared = 1200 + i;
-		p->suspicions = 5 + i;
 	}
 }
 
