@@ -6,6 +6,8 @@
 
 BENCH_PORT=5201       # plain TCP iperf3 server on B (direct paths and the tunnel)
 BENCH_MPTCP_PORT=5203 # iperf3 server on B under mptcpize
+BENCH_GAP_PORT=5205   # tcpgap receiver on B (failover), TCP or MPTCP
+TCPGAP=${TCPGAP:-$top/build/bench/tcpgap}
 HZ=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- numbers
@@ -112,6 +114,12 @@ full_segment_mean() {
 tcpext() {
 	ns "$1" awk '/^TcpExt:/ { if (!h) { for (i = 2; i <= NF; i++) n[i] = $i; h = 1 }
 		else for (i = 2; i <= NF; i++) print n[i], $i }' /proc/net/netstat
+}
+
+# tcp_retrans SIDE : segments TCP retransmitted in SIDE's namespace (Tcp RetransSegs).
+tcp_retrans() {
+	ns "$1" awk '/^Tcp:/ { if (!h) { for (i = 2; i <= NF; i++) if ($i == "RetransSegs") k = i; h = 1 }
+		else print $k }' /proc/net/snmp
 }
 
 # tcpext_delta BEFORE AFTER : KEY=DELTA for the counters that show how TCP coped with the

@@ -229,22 +229,27 @@ agg_set() {
 # ---------------------------------------------------------------- failover
 
 # failover_run KIND CC : a transfer over 2 paths (netagg or MPTCP) with path 2 cut at
-# CUT_AT for CUT_FOR seconds; records the stall, survival and recovery times.
+# CUT_AT for CUT_FOR seconds; records the stall, survival and recovery times. The
+# transfer is tcpgap's, not iperf3's: its receiver logs delivery in 10 ms bins.
 failover_run() {
 	local kind=$1 cc=$2 t=${T_FAIL:-20} at=${CUT_AT:-5} for=${CUT_FOR:-7}
-	local case out samples t0 tcut trest pid rc to port=$BENCH_PORT wrap="" st="" tcpx=""
+	local case samples t0 tcut trest pid rx rc to mp="" st="" tcpx="" r0
+	local base="$BENCH_DATA/failover-$cc-$kind-rep$BENCH_REP"
 	if [ "$kind" = mptcp ]; then
-		case="MPTCP 2 subflows"; to=$(path_addr B 1); port=$BENCH_MPTCP_PORT; wrap=mptcp
+		case="MPTCP 2 subflows"; to=$(path_addr B 1); mp=-m
 	else
 		case="netagg 2 paths 1:1"; to=$TUN_V4_B; st=status
 	fi
-	out="$NA_TMP/fail-$kind-$cc.json"
-	samples="$BENCH_DATA/failover-$cc-$kind-rep$BENCH_REP.samples"
+	samples="$base.samples"
+	rm -f "$base.bins"
+	bg_start B "$TCPGAP" recv $mp "$BENCH_GAP_PORT" "$base.bins"
+	rx=$BG_PID
+	wait_listen B "$BENCH_GAP_PORT" || { note "failover $case: tcpgap receiver did not start"; return 0; }
 	sampler_start "$samples" $st
 	local xa0 xb0
-	xa0=$(tcpext A); xb0=$(tcpext B)
+	xa0=$(tcpext A); xb0=$(tcpext B); r0=$(tcp_retrans A)
 	t0=$EPOCHREALTIME
-	iperf_bg "$out" $wrap -- -c "$to" -p "$port" -t "$t" -C "$cc"
+	bg_start A timeout -k 5 $((t + 30)) "$TCPGAP" send $mp -C "$cc" "$to" "$BENCH_GAP_PORT" "$t"
 	pid=$BG_PID
 	sleep_until "$(calc "$t0 + $at")"
 	wan_cut 2
@@ -254,34 +259,69 @@ failover_run() {
 	trest=$EPOCHREALTIME
 	wait "$pid"
 	rc=$?
+	wait "$rx" || { [ "$rc" = 0 ] && rc=1; }
 	sampler_stop
 	tcpx="$(tcpext_delta "$xa0" "$(tcpext A)") b_$(tcpext_delta "$xb0" "$(tcpext B)" | cut -d' ' -f4)"
-	failover_record "$kind" "$case" "$cc" "$rc" "$out" "$samples" "$t0" "$tcut" "$trest"
+	tcpx+=" retr=$(($(tcp_retrans A) - r0))"
+	failover_record "$kind" "$case" "$cc" "$rc" "$base" "$t0" "$tcut" "$trest"
 	return 0
 }
 
-# failover_record KIND CASE CC RC OUT SAMPLES T0 TCUT TREST
-failover_record() {
-	local kind=$1 case=$2 cc=$3 rc=$4 out=$5 samples=$6 t0=$7 c r g m pre stall survived fields=()
-	c=$(calc "$8 - $t0"); r=$(calc "$9 - $t0")
-	g=$(iperf_goodput "$out")
-	plot_record "failover-$cc-$kind" "$case" "$samples" "$t0" "$out" "$c" "$r"
-	local base="$BENCH_DATA/failover-$cc-$kind-rep$BENCH_REP"
-	# Receiver intervals: pre-cut median (from 1 s, after slow start), the longest run of
-	# intervals under 10 % of it, and whether data still arrived in the last 2 s.
-	pre=$(awk -v c="$c" '$1 >= 1 && $1 < c { print $2 }' "$base.goodput" | median)
-	read -r stall survived < <(awk -v m="${pre:-0}" -v t="${T_FAIL:-20}" -v rc="$rc" '
-		{ s[NR] = $1; v[NR] = $2 }
+# stall_of FILE BIN_S T0 CUT [FROM TO] : the longest stretch, in seconds, in which the
+# receiver got less than 10 % of its pre-cut rate (the mean of the bins from 1 s after
+# T0 to CUT s, after slow start), from bins (lines "epoch_s amount" every BIN_S);
+# anywhere in the transfer, or only stretches that start between FROM and TO s after
+# T0. A stretch counts as a whole, so a trickle (a repair round every 100 ms, say) does
+# not split a stall into short ones. With P the running sum of (amount - threshold),
+# the stretch from bin i to bin j is a stall when P[j] < P[i]; for each i the furthest
+# such j is found by bisection on the suffix minima of P.
+stall_of() {
+	awk -v w="$2" -v t0="$3" -v c="$4" -v from="${5:--1}" -v to="${6:-1e9}" '
+		{ t[NR] = $1 - t0; x[NR] = $2; if (t[NR] >= 1 && t[NR] < c) { sum += $2; n++ } }
 		END {
-			for (i = 1; i <= NR; i++) {
-				if (v[i] < 0.1 * m) { run += (i < NR ? s[i + 1] - s[i] : 0.1); if (run > best) best = run }
-				else run = 0
-				if (s[i] >= t - 2 && v[i] > 0.1 * m) late = 1
+			th = n ? 0.1 * sum / n : 0
+			p[0] = 0
+			for (k = 1; k <= NR; k++) p[k] = p[k - 1] + x[k] - th
+			m[NR] = p[NR]
+			for (k = NR - 1; k >= 0; k--) m[k] = p[k] < m[k + 1] ? p[k] : m[k + 1]
+			for (i = 0; i < NR; i++) {
+				if (t[i + 1] < from || t[i + 1] >= to || m[i + 1] >= p[i]) continue
+				lo = i + 1; hi = NR # m is non-decreasing: the last j with m[j] < p[i]
+				while (lo < hi) { mid = int((lo + hi + 1) / 2); if (m[mid] < p[i]) lo = mid; else hi = mid - 1 }
+				if (lo - i > best) best = lo - i
 			}
-			printf "%.2f %d\n", best, (rc == 0 && late && NR) ? 1 : 0
-		}' "$base.goodput")
-	fields+=(pre_cut="${pre:-0}" stall="$stall" survived="$survived")
-	[ -n "$g" ] && fields+=(goodput="$g" retr="$(iperf_retr "$out")")
+			printf "%.2f\n", best * w
+		}' "$1"
+}
+
+# failover_record KIND CASE CC RC BASE T0 TCUT TREST
+failover_record() {
+	local kind=$1 case=$2 cc=$3 rc=$4 base=$5 t0=$6 c r g m pre stall stall_cut stall100 survived fields=()
+	c=$(calc "$7 - $t0"); r=$(calc "$8 - $t0")
+	[ -s "$base.bins" ] || { [ "$rc" = 0 ] && rc=1; }
+	# 100 ms goodput intervals (for the plot and the coarse stall) from the 10 ms bins.
+	awk -v t0="$t0" '{ i = int(($1 - t0) * 10 + 1e-6); b[i] += $2; if (i > n) n = i }
+		END { for (k = 0; k <= n; k++) printf "%.1f %.3f\n", k / 10, b[k] * 8 / 0.1 / 1e6 }' \
+		"$base.bins" >"$base.goodput" 2>/dev/null
+	g=$(awk 'NR == 1 { f = $1 } { s += $2; l = $1 } END { if (NR) printf "%.2f\n", s * 8 / (l + 0.01 - f) / 1e6 }' \
+		"$base.bins" 2>/dev/null)
+	samples_rates "$base.samples" "$t0" >"$base.paths"
+	emit plot="failover-$cc-$kind" case="$case" rep="$BENCH_REP" goodput="$g" paths="$base.paths" \
+		goodput_file="$base.goodput" cut="$c" restore="$r" >&3
+	# The stall in 10 ms bins and, as iperf3 would see it, in 100 ms ones. Survived: the
+	# transfer ended normally and data still arrived in its last 2 s.
+	stall=$(stall_of "$base.bins" 0.01 "$t0" "$c")
+	# The failure's own stall: the longest that starts within 1 s of the scheduled cut
+	# (the wire goes down while wan_cut runs, a few ms before $c is taken).
+	stall_cut=$(stall_of "$base.bins" 0.01 "$t0" "$c" "$(calc "${CUT_AT:-5} - 0.05")" "$(calc "${CUT_AT:-5} + 1")")
+	awk -v t0="$t0" '{ printf "%.3f %s\n", t0 + $1, $2 }' "$base.goodput" >"$base.goodput.epoch"
+	stall100=$(stall_of "$base.goodput.epoch" 0.1 "$t0" "$c")
+	rm -f "$base.goodput.epoch"
+	pre=$(awk -v c="$c" '$1 >= 1 && $1 < c { print $2 }' "$base.goodput" | median)
+	survived=$(awk -v t="$(calc "${T_FAIL:-20} - 2")" -v rc="$rc" '$1 >= t && $2 > 0 { late = 1 }
+		END { print (rc == 0 && late) ? 1 : 0 }' "$base.goodput")
+	fields+=(pre_cut="${pre:-0}" stall="$stall" stall_cut="$stall_cut" stall100="$stall100" survived="$survived")
+	[ -n "$g" ] && fields+=(goodput="$g")
 	# Per-path samples: after the restore, the first sample in which path 2 carries more
 	# than 10 % of its pre-cut median rate ("back"); netagg's state of path 2 going down
 	# after the cut and up after the restore. -1: never within the run.
@@ -294,10 +334,10 @@ failover_record() {
 		fields+=(up_after="$(awk -v r="$r" '$1 > r && $5 == "up" { printf "%.2f\n", $1 - r; f = 1; exit }
 			END { if (!f) print "-1" }' "$base.paths")")
 	fi
-	[ "$rc" != 0 ] && fields+=(error="exit $rc: $(iperf_error "$out" | head -c 200)")
+	[ "$rc" != 0 ] && fields+=(error="tcpgap exit $rc")
 	read -ra tcpx_f <<<"$tcpx" && fields+=("${tcpx_f[@]}")
-	note "failover $case: stall ${stall}s, survived $survived, goodput ${g:-?}"
-	rec case="$case" cc="$cc" cut_at="$c" restore_at="$r" "${fields[@]}"
+	note "failover $case: stall after the cut ${stall_cut}s, longest ${stall}s (${stall100}s in 100 ms intervals), survived $survived, goodput ${g:-?}"
+	rec case="$case" cc="$cc" t0="$t0" cut_at="$c" restore_at="$r" "${fields[@]}"
 }
 
 scn_failover() {

@@ -79,7 +79,10 @@ $1 == "R" {
 		(("ceil" in med) && $4 ~ /^MPTCP/ ? ", ceiling " val("ceil") : ""))
 	# Runs before this was limited to the tunnel recorded it for every row (see scenario.sh).
 	if (("eff" in med) && $4 ~ /^netagg/) notes = add(notes, "payload/wire " val("eff") " %")
-	if ("stall" in med) notes = add(notes, "stall " val("stall") " s (pre-cut " val("pre_cut") " Mbit/s)")
+	# Runs before tcpgap recorded only the stall in 100 ms intervals, as "stall".
+	if ("stall_cut" in med) notes = add(notes, "stall after the cut " val("stall_cut") " s, longest " val("stall") \
+		" s (" val("stall100") " s in 100 ms intervals; pre-cut " val("pre_cut") " Mbit/s)")
+	else if ("stall" in med) notes = add(notes, "stall " val("stall") " s (pre-cut " val("pre_cut") " Mbit/s)")
 	if ("survived" in med) notes = add(notes, "survived " tot["survived"] "/" cnt["survived"])
 	if ("down_after" in med) notes = add(notes, after("down_after", "p2 down after cut"))
 	if ("up_after" in med) notes = add(notes, after("up_after", "p2 up after restore"))
