@@ -12,6 +12,8 @@
 #define AUTOW_SCALE 10000u                      /* weights sum to about this */
 #define AUTOW_QUEUE_MIN_NS (5ull * 1000000ull)  /* queueing delay that means a path is full ... */
 #define AUTOW_QUEUE_FRACTION 4                  /* ... or a quarter of its base RTT, if more */
+#define AUTOW_REL_QUEUE_NS (2ull * 1000000ull)   /* or a queue this long and twice as long plus this much */
+						 /* as the least queued other path's: a short-queue sender (BBR) */
 #define AUTOW_LOSS_PPM 20000                    /* loss that means a path is full (2 %) */
 #define AUTOW_GROWTH_PERCENT 10                 /* a path with room gets this much more each revision, */
 #define AUTOW_GROWTH_STEPS 4                    /* ... up to 4 times as much in a run of revisions with room
@@ -23,13 +25,29 @@
 struct autow_sample {
 	bool usable;       /* up or degraded, and measured */
 	uint64_t rate_bps; /* the peer's receive rate on the path */
-	uint64_t srtt_ns, min_rtt_ns;
+	uint64_t srtt_ns, min_rtt_ns, rttvar_ns;
 	uint32_t loss_ppm;
 };
 
 /*
- * Capacity estimates per path, bits per second. A full path (its RTT above its base by
- * AUTOW_QUEUE_MIN_NS or a quarter of the base, whichever is more, or losing
+ * A path's queueing delay as its probes show it, for comparing paths: its smoothed RTT
+ * above its base, less its RTT variation, because jitter (an LTE scheduler's) raises
+ * the mean by itself.
+ */
+uint64_t autow_queue_ns(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t rttvar_ns);
+
+/*
+ * Is the path's smoothed RTT so far above its base that it must be queueing: by
+ * AUTOW_QUEUE_MIN_NS or a quarter of the base, whichever is more? (The variation is not
+ * taken off here: a loss-based sender's queue swings widely, and that is a queue.)
+ */
+bool autow_queue_long(uint64_t srtt_ns, uint64_t min_rtt_ns);
+
+/*
+ * Capacity estimates per path, bits per second. A full path (a long queue, see
+ * autow_queue_long; or a queue of AUTOW_REL_QUEUE_NS that is more than twice that
+ * plus AUTOW_REL_QUEUE_NS longer than every other carrying path's, the mark a sender
+ * that keeps queues short leaves on the path that holds it back; or losing
  * AUTOW_LOSS_PPM) is worth what it delivers; a path with room is worth a little more
  * than it delivers or was estimated at, so its share grows until it fills. The
  * configured weights give the split until the paths have carried traffic.

@@ -14,13 +14,50 @@ void autow_init(struct autow *a, unsigned npaths, const uint32_t *configured, ui
 	a->next_at = now + AUTOW_INTERVAL_NS;
 }
 
-static bool full(const struct autow_sample *s)
+uint64_t autow_queue_ns(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t rttvar_ns)
 {
-	uint64_t allowed = s->min_rtt_ns / AUTOW_QUEUE_FRACTION;
+	uint64_t base = min_rtt_ns + rttvar_ns;
+
+	return srtt_ns > base ? srtt_ns - base : 0;
+}
+
+bool autow_queue_long(uint64_t srtt_ns, uint64_t min_rtt_ns)
+{
+	uint64_t allowed = min_rtt_ns / AUTOW_QUEUE_FRACTION;
 
 	if (allowed < AUTOW_QUEUE_MIN_NS)
 		allowed = AUTOW_QUEUE_MIN_NS;
-	return s->loss_ppm >= AUTOW_LOSS_PPM || s->srtt_ns > s->min_rtt_ns + allowed;
+	return srtt_ns > min_rtt_ns + allowed;
+}
+
+static bool carrying(const struct autow_sample *s)
+{
+	return s->usable && s->rate_bps;
+}
+
+/*
+ * Full paths, by loss, by a long queue, or by a queue that stands out: a BBR sender
+ * keeps every queue short, a few ms on the path that holds it back and none where
+ * there is room, and without this test both would look like room and keep their
+ * shares however wrong (1:3 on two equal paths stayed 1:3).
+ */
+static void find_full(const struct autow *a, const struct autow_sample *s, bool *full)
+{
+	uint64_t q[WIRE_MAX_PATHS];
+
+	for (unsigned i = 0; i < a->npaths; i++)
+		q[i] = autow_queue_ns(s[i].srtt_ns, s[i].min_rtt_ns, s[i].rttvar_ns);
+	for (unsigned i = 0; i < a->npaths; i++) {
+		uint64_t least = UINT64_MAX;
+
+		for (unsigned j = 0; j < a->npaths; j++)
+			if (j != i && carrying(&s[j]) && q[j] < least)
+				least = q[j];
+		full[i] = carrying(&s[i]) &&
+			  (s[i].loss_ppm >= AUTOW_LOSS_PPM ||
+			   autow_queue_long(s[i].srtt_ns, s[i].min_rtt_ns) ||
+			   (least != UINT64_MAX && q[i] >= AUTOW_REL_QUEUE_NS && q[i] >= 2 * least + AUTOW_REL_QUEUE_NS));
+	}
 }
 
 /*
@@ -32,15 +69,15 @@ static bool full(const struct autow_sample *s)
  * the traffic itself is the limit, and a path is not credited with much more than it
  * was offered.
  */
-static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, bool other_full)
+static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, bool full, bool other_full)
 {
 	uint64_t grown, growth;
 
-	if (full(s) || !other_full)
+	if (full || !other_full)
 		a->streak[i] = 0;
 	else if (a->streak[i] < AUTOW_GROWTH_STEPS - 1)
 		a->streak[i]++;
-	if (full(s)) {
+	if (full) {
 		a->capacity[i] = s->rate_bps;
 		return;
 	}
@@ -87,6 +124,7 @@ static void to_weights(const struct autow *a, const struct autow_sample *s, uint
 bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, uint32_t *weights)
 {
 	uint64_t traffic = 0;
+	bool full[WIRE_MAX_PATHS];
 
 	if (now < a->next_at)
 		return false;
@@ -95,13 +133,14 @@ bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, u
 		traffic += s[i].usable ? s[i].rate_bps : 0;
 	if (traffic < AUTOW_MIN_BPS)
 		return false;
+	find_full(a, s, full);
 	for (unsigned i = 0; i < a->npaths; i++) {
 		bool other_full = false;
 
 		for (unsigned j = 0; j < a->npaths; j++)
-			other_full = other_full || (j != i && s[j].usable && s[j].rate_bps && full(&s[j]));
-		if (s[i].usable && s[i].rate_bps)
-			estimate(a, i, &s[i], other_full);
+			other_full = other_full || (j != i && full[j]);
+		if (carrying(&s[i]))
+			estimate(a, i, &s[i], full[i], other_full);
 	}
 	to_weights(a, s, weights);
 	return true;

@@ -76,6 +76,7 @@ static void auto_weights(struct link *l, uint64_t now)
 			.rate_bps = pr->rate_bps,
 			.srtt_ns = pr->srtt,
 			.min_rtt_ns = pr->min_rtt,
+			.rttvar_ns = pr->rttvar,
 			.loss_ppm = probe_loss_ppm(pr),
 		};
 	}

@@ -67,19 +67,16 @@ void link_repair_keep(struct link *l, struct path *p, uint16_t flow_seq, const u
 }
 
 /*
- * Is path i's queue building up (its RTT above its base by a quarter or 5 ms, the test
- * weights = "auto" uses for a full path)? A loss there is most likely a queue that
- * overflowed: the inner flows must see it and slow down, so it is not repaired.
- * Repairing it would keep their windows growing into a queue that drops more.
+ * Is path i's queue building up (the long queue weights = "auto" takes for a full
+ * path)? A loss there is most likely a queue that overflowed: the inner flows must see
+ * it and slow down, so it is not repaired. Repairing it would keep their windows
+ * growing into a queue that drops more.
  */
 static bool queueing(const struct link *l, unsigned i)
 {
 	const struct probe *pr = &l->probe[i];
-	uint64_t allowed = pr->min_rtt / AUTOW_QUEUE_FRACTION;
 
-	if (allowed < AUTOW_QUEUE_MIN_NS)
-		allowed = AUTOW_QUEUE_MIN_NS;
-	return pr->have_rtt && pr->srtt > pr->min_rtt + allowed;
+	return pr->have_rtt && autow_queue_long(pr->srtt, pr->min_rtt);
 }
 
 void link_repair_on_frame(struct link *l, const struct path *p, const struct wire_header *h, uint64_t now)

@@ -20,6 +20,7 @@ static void model(const uint32_t *w, const uint64_t *cap, uint64_t load, unsigne
 		s[i].rate_bps = offered < cap[i] ? offered : cap[i];
 		/* An overfull path's queue grows: its RTT is well above the base. */
 		s[i].srtt_ns = offered > cap[i] ? 60 * MS : 21 * MS;
+		s[i].rttvar_ns = MS / 2;
 		s[i].loss_ppm = 0;
 	}
 }
@@ -101,6 +102,72 @@ START_TEST(a_flow_held_back_by_a_full_path_is_given_the_room_fast)
 }
 END_TEST
 
+/*
+ * A BBR sender keeps queues short: the path that holds the flow back shows a few ms of
+ * queue, far below the absolute limit (a quarter of a 50 ms base), while the path with
+ * room shows none. From 1:3 on equal paths the split still evens out.
+ */
+START_TEST(a_short_queue_on_one_path_only_marks_it_full)
+{
+	const uint32_t configured[2] = { 2500, 7500 };
+	const uint64_t cap[2] = { 50000000, 50000000 };
+	uint32_t w[2] = { 2500, 7500 };
+	struct autow_sample s[2];
+	struct autow a;
+	uint64_t now = 0;
+
+	autow_init(&a, 2, configured, now);
+	for (unsigned round = 0; round < 40; round++) {
+		now += AUTOW_INTERVAL_NS;
+		model(w, cap, closed_loop_load(w, cap, 2), 2, s);
+		for (unsigned i = 0; i < 2; i++) {
+			bool held = s[i].srtt_ns > 21 * MS;
+
+			s[i].min_rtt_ns = 50 * MS;
+			s[i].srtt_ns = held ? 54 * MS : 50 * MS + MS / 5;
+			s[i].rttvar_ns = held ? 1 * MS : MS / 5;
+		}
+		autow_update(&a, s, now, w);
+		if (round == 8)
+			ck_assert_msg(share(w, 0, 2) > 0.45, "path 1 share %.3f after 2.25 s", share(w, 0, 2));
+	}
+	ck_assert_msg(share(w, 0, 2) > 0.45 && share(w, 0, 2) < 0.55, "path 1 share %.3f", share(w, 0, 2));
+}
+END_TEST
+
+/*
+ * An LTE-like path averages above its minimum RTT by jitter alone, with a large
+ * variation to show for it: next to a steady path that is not a queue. With room on
+ * both, the jittery path must not be taken for the one that holds the flows back and
+ * lose its share to the steady one.
+ */
+START_TEST(jitter_is_not_taken_for_a_queue)
+{
+	const uint32_t configured[2] = { 5000, 5000 };
+	const uint64_t cap[2] = { 5000000, 10000000 };
+	uint32_t w[2] = { 5000, 5000 };
+	struct autow_sample s[2];
+	struct autow a;
+	uint64_t now = 0;
+
+	autow_init(&a, 2, configured, now);
+	for (unsigned round = 0; round < 40; round++) {
+		now += AUTOW_INTERVAL_NS;
+		model(w, cap, 6000000, 2, s);
+		if (s[0].srtt_ns <= 21 * MS) {
+			s[0].srtt_ns = 20 * MS + MS / 2; /* steady */
+			s[0].rttvar_ns = MS / 10;
+		}
+		if (s[1].srtt_ns <= 21 * MS) {
+			s[1].srtt_ns = 24 * MS; /* min 20 ms, averaging 4 ms above it */
+			s[1].rttvar_ns = 3 * MS;
+		}
+		autow_update(&a, s, now, w);
+	}
+	ck_assert_msg(share(w, 1, 2) > 0.4, "jittery path share %.3f", share(w, 1, 2));
+}
+END_TEST
+
 START_TEST(a_path_that_slows_down_loses_its_share)
 {
 	const uint32_t configured[2] = { 7500, 2500 };
@@ -166,6 +233,8 @@ int main(void)
 	tcase_add_test(tc, wrong_weights_converge_to_the_capacities);
 	tcase_add_test(tc, a_path_that_slows_down_loses_its_share);
 	tcase_add_test(tc, a_flow_held_back_by_a_full_path_is_given_the_room_fast);
+	tcase_add_test(tc, a_short_queue_on_one_path_only_marks_it_full);
+	tcase_add_test(tc, jitter_is_not_taken_for_a_queue);
 	tcase_add_test(tc, idle_links_and_early_calls_change_nothing);
 	tcase_add_test(tc, a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded);
 	suite_add_tcase(s, tc);
