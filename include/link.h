@@ -67,6 +67,8 @@ struct link {
 	struct delayline delay; /* ... after the faster paths' data waited for the slowest path's delay */
 	uint32_t owd[WIRE_MAX_PATHS]; /* smoothed (our stamp - peer's stamp) of its frames: one-way delay + clock offset, us */
 	bool have_owd[WIRE_MAX_PATHS];
+	uint64_t owd_at[WIRE_MAX_PATHS]; /* when owd last took a sample */
+	int64_t owd_rest[WIRE_MAX_PATHS]; /* what the last steps left over, in us * ns */
 	uint32_t last_stamp[WIRE_MAX_PATHS]; /* the peer's stamp of the newest frame heard on the path */
 	struct autow autow;     /* weights = "auto" */
 	struct resend resend;   /* copies of the data sent, for the peer's NACKs */
@@ -122,6 +124,7 @@ void link_update_hold(struct link *l);
 #define LINK_DELAY_SLOTS 2048
 #define LINK_EQUALIZE_MAX_NS (100ull * 1000000ull) /* the most a faster path's packets are delayed */
 #define LINK_EQUALIZE_KEEP_NS (30ull * 1000000000ull) /* a down path still sets the delay this long */
+#define LINK_OWD_TAU_NS (250ull * 1000000ull) /* how fast a path's one-way delay follows its frames' */
 #define LINK_STANDBY_DATA_NS (1000000000ull) /* a standby backup the peer sent data on counts this long */
 
 /* Loss repair (repair.c): how old a frame may be to be resent, and what a repair's wait adds to
