@@ -8,7 +8,8 @@
 #   NAME: raw | agg-slow | agg-fast | loss | failover
 #   environment (set by bench/run): BENCH_REP, BENCH_DATA (dir for per-run data files),
 #   T_RAW, T_AGG_SLOW, T_AGG_FAST, T_SINGLE, T_LOSS, T_FAIL, CUT_AT, CUT_FOR (seconds),
-#   CCS and FAIL_CCS (congestion controls), RAW_CC, LOSS_MPTCP (1 = MPTCP in `loss` too)
+#   CCS and FAIL_CCS (congestion controls), RAW_CC, LOSS_MPTCP (1 = MPTCP in `loss` too),
+#   FAIL_KINDS ("netagg mptcp" by default; one of them for a quicker failover experiment)
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../tests/lib/netns.sh
 . "$top/tests/lib/netns.sh"
@@ -345,7 +346,7 @@ failover_record() {
 }
 
 scn_failover() {
-	local cc
+	local cc kind
 	SET="50 Mbit/s 5 ms + 50 Mbit/s 25 ms, path 2 cut ${CUT_AT:-5}-$((${CUT_AT:-5} + ${CUT_FOR:-7})) s"
 	topo_create 2 v4
 	wan_shape 1 both 50mbit 5ms
@@ -356,8 +357,7 @@ scn_failover() {
 	linkset_record 50000000 50000000
 	for cc in ${FAIL_CCS:-cubic bbr}; do
 		set_cc "$cc" || { note "congestion control $cc not available"; continue; }
-		failover_run netagg "$cc"
-		failover_run mptcp "$cc"
+		for kind in ${FAIL_KINDS:-netagg mptcp}; do failover_run "$kind" "$cc"; done
 	done
 }
 
