@@ -11,6 +11,7 @@ void autow_init(struct autow *a, unsigned npaths, const uint32_t *configured, ui
 	memset(a, 0, sizeof(*a));
 	a->npaths = npaths;
 	memcpy(a->configured, configured, npaths * sizeof(*configured));
+	memcpy(a->weight, configured, npaths * sizeof(*configured));
 	a->next_at = now + AUTOW_INTERVAL_NS;
 }
 
@@ -68,10 +69,16 @@ static void find_full(const struct autow *a, const struct autow_sample *s, bool 
  * the runs stay short and the growth, so the overshoot, stays small. With no path full
  * the traffic itself is the limit, and a path is not credited with much more than it
  * was offered.
+ *
+ * `floor` is what the path's present share says it is worth at least, next to the full
+ * paths: it had room at that share while they had none. The growth starts from there,
+ * so its share grows from revision to revision even while a full path's measured rate
+ * still climbs towards its capacity (a ramp the rates report late).
  */
-static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, bool full, bool other_full)
+static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, bool full, bool other_full,
+		     uint64_t floor)
 {
-	uint64_t grown, growth;
+	uint64_t base, grown, growth;
 
 	if (full || !other_full)
 		a->streak[i] = 0;
@@ -82,11 +89,30 @@ static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, 
 		return;
 	}
 	growth = (uint64_t)AUTOW_GROWTH_PERCENT * (1 + (other_full ? a->streak[i] : 0));
-	grown = (a->capacity[i] > s->rate_bps ? a->capacity[i] : s->rate_bps) * (100 + growth) / 100;
+	base = a->capacity[i] > s->rate_bps ? a->capacity[i] : s->rate_bps;
+	if (other_full && floor > base)
+		base = floor;
+	grown = base * (100 + growth) / 100;
 	/* Room is claimed step by step, never far beyond what the path has shown it carries. */
 	if (grown > AUTOW_HEADROOM * s->rate_bps + AUTOW_MIN_BPS)
 		grown = AUTOW_HEADROOM * s->rate_bps + AUTOW_MIN_BPS;
 	a->capacity[i] = grown;
+}
+
+/* What path i is worth at least, at its present weight, next to the full paths' estimates. */
+static uint64_t share_floor(const struct autow *a, unsigned i, const bool *full)
+{
+	uint64_t floor = 0;
+
+	for (unsigned j = 0; j < a->npaths; j++) {
+		uint64_t v;
+
+		if (j == i || !full[j] || !a->weight[j])
+			continue;
+		v = a->capacity[j] / a->weight[j] * a->weight[i];
+		floor = v > floor ? v : floor;
+	}
+	return floor;
 }
 
 /* Paths not estimated yet get their configured share of what the estimated ones are worth. */
@@ -97,7 +123,7 @@ static uint64_t value(const struct autow *a, unsigned i, uint64_t per_configured
 	return per_configured_unit * a->configured[i];
 }
 
-static void to_weights(const struct autow *a, const struct autow_sample *s, uint32_t *weights)
+static void to_weights(struct autow *a, const struct autow_sample *s, uint32_t *weights)
 {
 	uint64_t known = 0, known_units = 0, total = 0, unit, v[WIRE_MAX_PATHS];
 
@@ -118,6 +144,7 @@ static void to_weights(const struct autow *a, const struct autow_sample *s, uint
 		if (!s[i].usable)
 			w = a->configured[i];
 		weights[i] = (uint32_t)(w < 1 ? 1 : w > SCHED_MAX_WEIGHT ? SCHED_MAX_WEIGHT : w);
+		a->weight[i] = weights[i];
 	}
 }
 
@@ -134,13 +161,17 @@ bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, u
 	if (traffic < AUTOW_MIN_BPS)
 		return false;
 	find_full(a, s, full);
+	/* The full paths first: the others' floors are taken from their new estimates. */
+	for (unsigned i = 0; i < a->npaths; i++)
+		if (full[i])
+			estimate(a, i, &s[i], true, false, 0);
 	for (unsigned i = 0; i < a->npaths; i++) {
 		bool other_full = false;
 
 		for (unsigned j = 0; j < a->npaths; j++)
 			other_full = other_full || (j != i && full[j]);
-		if (carrying(&s[i]))
-			estimate(a, i, &s[i], full[i], other_full);
+		if (carrying(&s[i]) && !full[i])
+			estimate(a, i, &s[i], false, other_full, share_floor(a, i, full));
 	}
 	to_weights(a, s, weights);
 	return true;

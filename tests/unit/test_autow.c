@@ -168,6 +168,45 @@ START_TEST(jitter_is_not_taken_for_a_queue)
 }
 END_TEST
 
+/*
+ * The rates arrive late. A revision sees what the paths carried under the weights
+ * before the last change, and while the flow ramps up, a smaller part of what they
+ * carry now: the full path's measured rate climbs from one revision to the next. The
+ * path with room must gain share at the pace of the growth steps all the same, not at
+ * the pace its late rate shows (on the bed it once went from 35 % back to 28 %, and
+ * the split took 3.5 s to even out): an even split within 1 s.
+ */
+START_TEST(late_rates_do_not_hold_back_a_path_with_room)
+{
+	const uint32_t configured[2] = { 2500, 7500 };
+	const uint64_t cap[2] = { 50000000, 50000000 };
+	const unsigned ramp[] = { 40, 55, 70, 85, 100 }; /* % of the rate the probes report yet */
+	uint32_t w[2] = { 2500, 7500 }, before[2] = { 2500, 7500 };
+	struct autow_sample s[2];
+	struct autow a;
+	uint64_t now = 0;
+	double last = share(w, 0, 2);
+	unsigned round;
+
+	autow_init(&a, 2, configured, now);
+	for (round = 0; round < 40 && last < 0.45; round++) {
+		unsigned pct = ramp[round < 4 ? round : 4];
+
+		now += AUTOW_INTERVAL_NS;
+		model(before, cap, closed_loop_load(before, cap, 2), 2, s);
+		for (unsigned i = 0; i < 2; i++)
+			s[i].rate_bps = s[i].rate_bps * pct / 100;
+		before[0] = w[0];
+		before[1] = w[1];
+		autow_update(&a, s, now, w);
+		ck_assert_msg(share(w, 0, 2) >= last - 0.005, "path 1 share fell from %.3f to %.3f at revision %u", last,
+			      share(w, 0, 2), round);
+		last = share(w, 0, 2);
+	}
+	ck_assert_msg(round * AUTOW_INTERVAL_NS <= 1000 * MS, "%u revisions to reach 45 %%", round);
+}
+END_TEST
+
 START_TEST(a_path_that_slows_down_loses_its_share)
 {
 	const uint32_t configured[2] = { 7500, 2500 };
@@ -235,6 +274,7 @@ int main(void)
 	tcase_add_test(tc, a_flow_held_back_by_a_full_path_is_given_the_room_fast);
 	tcase_add_test(tc, a_short_queue_on_one_path_only_marks_it_full);
 	tcase_add_test(tc, jitter_is_not_taken_for_a_queue);
+	tcase_add_test(tc, late_rates_do_not_hold_back_a_path_with_room);
 	tcase_add_test(tc, idle_links_and_early_calls_change_nothing);
 	tcase_add_test(tc, a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded);
 	suite_add_tcase(s, tc);
