@@ -247,7 +247,8 @@ failover_run() {
 	fi
 	samples="$base.samples"
 	rm -f "$base.bins"
-	bg_start B "$TCPGAP" recv $mp "$BENCH_GAP_PORT" "$base.bins"
+	# Bounded: a sender that never connects must not leave the receiver waiting in accept.
+	bg_start B timeout -k 5 $((t + 40)) "$TCPGAP" recv $mp "$BENCH_GAP_PORT" "$base.bins"
 	rx=$BG_PID
 	wait_listen B "$BENCH_GAP_PORT" || { note "failover $case: tcpgap receiver did not start"; return 0; }
 	sampler_start "$samples" $st
