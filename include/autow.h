@@ -57,7 +57,8 @@ struct autow {
 	uint32_t configured[WIRE_MAX_PATHS];
 	uint64_t capacity[WIRE_MAX_PATHS]; /* 0: not estimated yet */
 	unsigned streak[WIRE_MAX_PATHS];   /* revisions in a row with room while another path was full */
-	uint32_t weight[WIRE_MAX_PATHS];   /* as last handed out (the configured ones at first) */
+	uint32_t weight[WIRE_MAX_PATHS];   /* as last handed out (the configured ones at first); 0 while
+					    * the path was not usable and had its configured weight */
 	uint64_t next_at;                  /* ns: the next revision */
 };
 

@@ -107,7 +107,7 @@ static uint64_t share_floor(const struct autow *a, unsigned i, const bool *full)
 	for (unsigned j = 0; j < a->npaths; j++) {
 		uint64_t v;
 
-		if (j == i || !full[j] || !a->weight[j])
+		if (j == i || !full[j] || !a->weight[j] || !a->weight[i])
 			continue;
 		v = a->capacity[j] / a->weight[j] * a->weight[i];
 		floor = v > floor ? v : floor;
@@ -144,7 +144,8 @@ static void to_weights(struct autow *a, const struct autow_sample *s, uint32_t *
 		if (!s[i].usable)
 			w = a->configured[i];
 		weights[i] = (uint32_t)(w < 1 ? 1 : w > SCHED_MAX_WEIGHT ? SCHED_MAX_WEIGHT : w);
-		a->weight[i] = weights[i];
+		/* Only the estimated shares are on one scale; a configured one is no share_floor basis. */
+		a->weight[i] = s[i].usable ? weights[i] : 0;
 	}
 }
 

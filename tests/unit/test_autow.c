@@ -207,6 +207,39 @@ START_TEST(late_rates_do_not_hold_back_a_path_with_room)
 }
 END_TEST
 
+/*
+ * A path that was down had its configured weight (1 here), not a share on the scale of
+ * the estimated ones (about 10000 in all). When it returns full, the other path's floor
+ * must not be read off that weight: its estimate grows by a step, it does not jump.
+ */
+START_TEST(a_returning_path_s_configured_weight_is_no_floor)
+{
+	const uint32_t configured[2] = { 1, 1 };
+	uint32_t w[2];
+	struct autow_sample s[2] = {
+		{ .usable = true, .rate_bps = 20000000, .srtt_ns = 20 * MS, .min_rtt_ns = 20 * MS },
+		{ .usable = true, .rate_bps = 20000000, .srtt_ns = 20 * MS, .min_rtt_ns = 20 * MS },
+	};
+	struct autow a;
+	uint64_t now = 0, before;
+
+	autow_init(&a, 2, configured, now);
+	for (unsigned round = 0; round < 6; round++) {
+		s[1].usable = round < 4; /* down at revisions 4 and 5 */
+		now += AUTOW_INTERVAL_NS;
+		autow_update(&a, s, now, w);
+	}
+	before = a.capacity[0];
+	s[1].usable = true; /* back, and losing: full */
+	s[1].rate_bps = 5000000;
+	s[1].loss_ppm = 50000;
+	now += AUTOW_INTERVAL_NS;
+	autow_update(&a, s, now, w);
+	ck_assert_msg(a.capacity[0] <= before * 3 / 2, "path 0's estimate went from %llu to %llu",
+		      (unsigned long long)before, (unsigned long long)a.capacity[0]);
+}
+END_TEST
+
 START_TEST(a_path_that_slows_down_loses_its_share)
 {
 	const uint32_t configured[2] = { 7500, 2500 };
@@ -275,6 +308,7 @@ int main(void)
 	tcase_add_test(tc, a_short_queue_on_one_path_only_marks_it_full);
 	tcase_add_test(tc, jitter_is_not_taken_for_a_queue);
 	tcase_add_test(tc, late_rates_do_not_hold_back_a_path_with_room);
+	tcase_add_test(tc, a_returning_path_s_configured_weight_is_no_floor);
 	tcase_add_test(tc, idle_links_and_early_calls_change_nothing);
 	tcase_add_test(tc, a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded);
 	suite_add_tcase(s, tc);
