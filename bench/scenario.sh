@@ -279,8 +279,10 @@ failover_run() {
 # anywhere in the transfer, or only stretches that start between FROM and TO s after
 # T0. A stretch counts as a whole, so a trickle (a repair round every 100 ms, say) does
 # not split a stall into short ones. With P the running sum of (amount - threshold),
-# the stretch from bin i to bin j is a stall when P[j] < P[i]; for each i the furthest
-# such j is found by bisection on the suffix minima of P.
+# the stretch from bin i to bin j is under the threshold when P[j] < P[i]; for each i
+# the furthest such j is found by bisection on the suffix minima of P. Such a stretch
+# may reach into full bins at its ends (a 300 ms gap in steady traffic would measure
+# 330 ms), so it is trimmed to its first and last bin under the threshold.
 stall_of() {
 	awk -v w="$2" -v t0="$3" -v c="$4" -v from="${5:--1}" -v to="${6:-1e9}" '
 		{ t[NR] = $1 - t0; x[NR] = $2; if (t[NR] >= 1 && t[NR] < c) { sum += $2; n++ } }
@@ -290,11 +292,18 @@ stall_of() {
 			for (k = 1; k <= NR; k++) p[k] = p[k - 1] + x[k] - th
 			m[NR] = p[NR]
 			for (k = NR - 1; k >= 0; k--) m[k] = p[k] < m[k + 1] ? p[k] : m[k + 1]
+			# The next bin under the threshold from k on, and the last one up to k.
+			nxt[NR + 1] = NR + 1
+			for (k = NR; k >= 1; k--) nxt[k] = x[k] < th ? k : nxt[k + 1]
+			prv[0] = 0
+			for (k = 1; k <= NR; k++) prv[k] = x[k] < th ? k : prv[k - 1]
 			for (i = 0; i < NR; i++) {
-				if (t[i + 1] < from || t[i + 1] >= to || m[i + 1] >= p[i]) continue
+				if (m[i + 1] >= p[i]) continue
 				lo = i + 1; hi = NR # m is non-decreasing: the last j with m[j] < p[i]
 				while (lo < hi) { mid = int((lo + hi + 1) / 2); if (m[mid] < p[i]) lo = mid; else hi = mid - 1 }
-				if (lo - i > best) best = lo - i
+				first = nxt[i + 1]; last = prv[lo]
+				if (last < first || t[first] < from || t[first] >= to) continue
+				if (last - first + 1 > best) best = last - first + 1
 			}
 			printf "%.2f\n", best * w
 		}' "$1"
@@ -302,7 +311,7 @@ stall_of() {
 
 # failover_record KIND CASE CC RC BASE T0 TCUT TREST
 failover_record() {
-	local kind=$1 case=$2 cc=$3 rc=$4 base=$5 t0=$6 c r g m pre stall stall_cut stall100 survived fields=()
+	local kind=$1 case=$2 cc=$3 rc=$4 base=$5 t0=$6 c r g m pre="" stall stall_cut stall100 survived fields=()
 	c=$(calc "$7 - $t0"); r=$(calc "$8 - $t0")
 	[ -s "$base.bins" ] || { [ "$rc" = 0 ] && rc=1; }
 	# 100 ms goodput intervals (for the plot and the coarse stall) from the 10 ms bins.
@@ -314,19 +323,23 @@ failover_record() {
 	samples_rates "$base.samples" "$t0" >"$base.paths"
 	emit plot="failover-$cc-$kind" case="$case" rep="$BENCH_REP" goodput="$g" paths="$base.paths" \
 		goodput_file="$base.goodput" cut="$c" restore="$r" >&3
-	# The stall in 10 ms bins and, as iperf3 would see it, in 100 ms ones. Survived: the
-	# transfer ended normally and data still arrived in its last 2 s.
-	stall=$(stall_of "$base.bins" 0.01 "$t0" "$c")
-	# The failure's own stall: the longest that starts within 1 s of the scheduled cut
-	# (the wire goes down while wan_cut runs, a few ms before $c is taken).
-	stall_cut=$(stall_of "$base.bins" 0.01 "$t0" "$c" "$(calc "${CUT_AT:-5} - 0.05")" "$(calc "${CUT_AT:-5} + 1")")
-	awk -v t0="$t0" '{ printf "%.3f %s\n", t0 + $1, $2 }' "$base.goodput" >"$base.goodput.epoch"
-	stall100=$(stall_of "$base.goodput.epoch" 0.1 "$t0" "$c")
-	rm -f "$base.goodput.epoch"
-	pre=$(awk -v c="$c" '$1 >= 1 && $1 < c { print $2 }' "$base.goodput" | median)
+	# Survived: the transfer ended normally and data still arrived in its last 2 s. The
+	# stall in 10 ms bins and, as coarse as iperf3's reports, in 100 ms ones.
 	survived=$(awk -v t="$(calc "${T_FAIL:-20} - 2")" -v rc="$rc" '$1 >= t && $2 > 0 { late = 1 }
-		END { print (rc == 0 && late) ? 1 : 0 }' "$base.goodput")
-	fields+=(pre_cut="${pre:-0}" stall="$stall" stall_cut="$stall_cut" stall100="$stall100" survived="$survived")
+		END { print (rc == 0 && late) ? 1 : 0 }' "$base.goodput" 2>/dev/null)
+	fields+=(survived="${survived:-0}")
+	# No bins (the receiver never got a connection): no stall to tell, rather than 0.
+	if [ -s "$base.bins" ]; then
+		stall=$(stall_of "$base.bins" 0.01 "$t0" "$c")
+		# The failure's own stall: the longest that starts within 1 s of the scheduled cut
+		# (the wire goes down while wan_cut runs, a few ms before $c is taken).
+		stall_cut=$(stall_of "$base.bins" 0.01 "$t0" "$c" "$(calc "${CUT_AT:-5} - 0.05")" "$(calc "${CUT_AT:-5} + 1")")
+		awk -v t0="$t0" '{ printf "%.3f %s\n", t0 + $1, $2 }' "$base.goodput" >"$base.goodput.epoch"
+		stall100=$(stall_of "$base.goodput.epoch" 0.1 "$t0" "$c")
+		rm -f "$base.goodput.epoch"
+		pre=$(awk -v c="$c" '$1 >= 1 && $1 < c { print $2 }' "$base.goodput" | median)
+		fields+=(pre_cut="${pre:-0}" stall="$stall" stall_cut="$stall_cut" stall100="$stall100")
+	fi
 	[ -n "$g" ] && fields+=(goodput="$g")
 	# Per-path samples: after the restore, the first sample in which path 2 carries more
 	# than 10 % of its pre-cut median rate ("back"); netagg's state of path 2 going down

@@ -13,11 +13,13 @@
  *
  * Bins count from the moment the connection was accepted, on the monotonic clock; the
  * file gives each bin's start on the wall clock so that it lines up with the scenario's
- * cut and restore times (bash's EPOCHREALTIME).
+ * cut and restore times (bash's EPOCHREALTIME). A receiver stopped by SIGTERM (a
+ * transfer that never ended) still writes the bins it has, and exits 1.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,14 @@
 #endif
 
 enum { BIN_NS = 10000000, MAX_BINS = 100 * 600, BUF_BYTES = 256 * 1024 };
+
+static volatile sig_atomic_t stopped;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopped = 1;
+}
 
 static int64_t now_ns(clockid_t clock)
 {
@@ -75,13 +85,16 @@ static int run_recv(int proto, uint16_t port, const char *file)
 		fprintf(stderr, "tcpgap: listen on port %u: %s\n", port, strerror(errno));
 		return 1;
 	}
+	/* No SA_RESTART: SIGTERM interrupts the read, and what was counted is written. */
+	struct sigaction term = { .sa_handler = on_term };
+	sigaction(SIGTERM, &term, NULL);
 	fd = accept(ls, NULL, NULL);
 	if (fd < 0) {
 		fprintf(stderr, "tcpgap: accept: %s\n", strerror(errno));
 		return 1;
 	}
 	int64_t mono0 = now_ns(CLOCK_MONOTONIC), wall0 = now_ns(CLOCK_REALTIME);
-	for (;;) {
+	while (!stopped) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 
 		if (n < 0 && errno == EINTR)
@@ -113,6 +126,10 @@ static int run_recv(int proto, uint16_t port, const char *file)
 			(unsigned long long)bins[i]);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "tcpgap: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	if (stopped) {
+		fprintf(stderr, "tcpgap: stopped before the transfer ended\n");
 		return 1;
 	}
 	return 0;
