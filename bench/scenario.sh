@@ -9,7 +9,9 @@
 #   environment (set by bench/run): BENCH_REP, BENCH_DATA (dir for per-run data files),
 #   T_RAW, T_AGG_SLOW, T_AGG_FAST, T_SINGLE, T_LOSS, T_FAIL, CUT_AT, CUT_FOR (seconds),
 #   CCS and FAIL_CCS (congestion controls), RAW_CC, LOSS_MPTCP (1 = MPTCP in `loss` too),
-#   FAIL_KINDS ("netagg mptcp" by default; one of them for a quicker failover experiment)
+#   FAIL_KINDS ("netagg mptcp" by default; one of them for a quicker failover experiment),
+#   FAIL_RATES (failover transfers: "bulk" as fast as TCP allows, or a rate in Mbit/s that the
+#   sending application keeps to; "bulk 30" by default)
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../tests/lib/netns.sh
 . "$top/tests/lib/netns.sh"
@@ -229,13 +231,15 @@ agg_set() {
 
 # ---------------------------------------------------------------- failover
 
-# failover_run KIND CC : a transfer over 2 paths (netagg or MPTCP) with path 2 cut at
-# CUT_AT for CUT_FOR seconds; records the stall, survival and recovery times. The
-# transfer is tcpgap's, not iperf3's: its receiver logs delivery in 10 ms bins.
+# failover_run KIND CC RATE : a transfer over 2 paths (netagg or MPTCP) with path 2 cut
+# at CUT_AT for CUT_FOR seconds; records the stall, survival and recovery times. The
+# transfer is tcpgap's, not iperf3's: its receiver logs delivery in 10 ms bins. RATE:
+# "bulk", or the Mbit/s the sender keeps to (a flow the remaining path has room for).
 failover_run() {
-	local kind=$1 cc=$2 t=${T_FAIL:-20} at=${CUT_AT:-5} for=${CUT_FOR:-7}
-	local case samples t0 tcut trest pid rx rc to mp="" st="" tcpx="" r0
-	local base="$BENCH_DATA/failover-$cc-$kind-rep$BENCH_REP"
+	local kind=$1 cc=$2 rate=$3 t=${T_FAIL:-20} at=${CUT_AT:-5} for=${CUT_FOR:-7}
+	local case samples t0 tcut trest pid rx rc to mp="" st="" tcpx="" r0 limit=() tag=""
+	[ "$rate" != bulk ] && { limit=(-r "$rate"); tag="-${rate}M"; }
+	local base="$BENCH_DATA/failover-$cc-$kind$tag-rep$BENCH_REP"
 	if [ "$kind" = mptcp ]; then
 		case="MPTCP 2 subflows"; to=$(path_addr B 1); mp=-m
 	else
@@ -255,7 +259,8 @@ failover_run() {
 	local xa0 xb0
 	xa0=$(tcpext A); xb0=$(tcpext B); r0=$(tcp_retrans A)
 	t0=$EPOCHREALTIME
-	bg_start A timeout -k 5 $((t + 30)) "$TCPGAP" send $mp -C "$cc" "$to" "$BENCH_GAP_PORT" "$t"
+	[ "$rate" != bulk ] && case+=", ${rate} Mbit/s flow"
+	bg_start A timeout -k 5 $((t + 30)) "$TCPGAP" send $mp -C "$cc" "${limit[@]}" "$to" "$BENCH_GAP_PORT" "$t"
 	pid=$BG_PID
 	sleep_until "$(calc "$t0 + $at")"
 	wan_cut 2
@@ -321,7 +326,7 @@ failover_record() {
 	g=$(awk 'NR == 1 { f = $1 } { s += $2; l = $1 } END { if (NR) printf "%.2f\n", s * 8 / (l + 0.01 - f) / 1e6 }' \
 		"$base.bins" 2>/dev/null)
 	samples_rates "$base.samples" "$t0" >"$base.paths"
-	emit plot="failover-$cc-$kind" case="$case" rep="$BENCH_REP" goodput="$g" paths="$base.paths" \
+	emit plot="$(basename "$base" "-rep$BENCH_REP")" case="$case" rep="$BENCH_REP" goodput="$g" paths="$base.paths" \
 		goodput_file="$base.goodput" cut="$c" restore="$r" >&3
 	# Survived: the transfer ended normally and data still arrived in its last 2 s. The
 	# stall in 10 ms bins and, as coarse as iperf3's reports, in 100 ms ones.
@@ -360,7 +365,7 @@ failover_record() {
 }
 
 scn_failover() {
-	local cc kind
+	local cc kind rate
 	SET="50 Mbit/s 5 ms + 50 Mbit/s 25 ms, path 2 cut ${CUT_AT:-5}-$((${CUT_AT:-5} + ${CUT_FOR:-7})) s"
 	topo_create 2 v4
 	wan_shape 1 both 50mbit 5ms
@@ -371,7 +376,9 @@ scn_failover() {
 	linkset_record 50000000 50000000
 	for cc in ${FAIL_CCS:-cubic bbr}; do
 		set_cc "$cc" || { note "congestion control $cc not available"; continue; }
-		for kind in ${FAIL_KINDS:-netagg mptcp}; do failover_run "$kind" "$cc"; done
+		for rate in ${FAIL_RATES:-bulk 30}; do
+			for kind in ${FAIL_KINDS:-netagg mptcp}; do failover_run "$kind" "$cc" "$rate"; done
+		done
 	done
 }
 

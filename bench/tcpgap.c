@@ -6,9 +6,10 @@
  *
  *   tcpgap recv [-m] PORT FILE   accept one connection on PORT, read it to the end and
  *                                write "epoch_s bytes" per 10 ms bin into FILE
- *   tcpgap send [-m] [-C CC] HOST PORT SECONDS
- *                                send as fast as TCP allows for SECONDS, then wait until
- *                                the receiver has read everything (it closes)
+ *   tcpgap send [-m] [-C CC] [-r MBIT] HOST PORT SECONDS
+ *                                send as fast as TCP allows (or at most MBIT Mbit/s, by
+ *                                SO_MAX_PACING_RATE: a flow the application limits) for
+ *                                SECONDS, then wait until the receiver has read everything
  *   -m: an MPTCP socket (IPPROTO_MPTCP), so that no mptcpize wrapper is needed.
  *
  * Bins count from the moment the connection was accepted, on the monotonic clock; the
@@ -54,7 +55,7 @@ static int64_t now_ns(clockid_t clock)
 static int usage(void)
 {
 	fprintf(stderr, "usage: tcpgap recv [-m] PORT FILE\n"
-			"       tcpgap send [-m] [-C CC] HOST PORT SECONDS\n");
+			"       tcpgap send [-m] [-C CC] [-r MBIT] HOST PORT SECONDS\n");
 	return 2;
 }
 
@@ -135,7 +136,7 @@ static int run_recv(int proto, uint16_t port, const char *file)
 	return 0;
 }
 
-static int run_send(int proto, const char *cc, const char *host, uint16_t port, double seconds)
+static int run_send(int proto, const char *cc, unsigned bytes_per_s, const char *host, uint16_t port, double seconds)
 {
 	static char buf[BUF_BYTES];
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -152,6 +153,10 @@ static int run_send(int proto, const char *cc, const char *host, uint16_t port, 
 	}
 	if (cc && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, (socklen_t)strlen(cc)) < 0) {
 		fprintf(stderr, "tcpgap: congestion control '%s': %s\n", cc, strerror(errno));
+		return 1;
+	}
+	if (bytes_per_s && setsockopt(fd, SOL_SOCKET, SO_MAX_PACING_RATE, &bytes_per_s, sizeof(bytes_per_s)) < 0) {
+		fprintf(stderr, "tcpgap: pacing rate: %s\n", strerror(errno));
 		return 1;
 	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -183,6 +188,7 @@ int main(int argc, char **argv)
 {
 	const char *cc = NULL;
 	int proto = IPPROTO_TCP, i = 2;
+	unsigned bytes_per_s = 0;
 	uint16_t port;
 
 	if (argc < 2)
@@ -192,10 +198,19 @@ int main(int argc, char **argv)
 			proto = IPPROTO_MPTCP;
 		else if (strcmp(argv[i], "-C") == 0 && i + 1 < argc)
 			cc = argv[++i];
-		else
+		else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+			char *endp;
+			double mbit = strtod(argv[++i], &endp);
+
+			if (*endp != '\0' || !(mbit > 0 && mbit <= 10000)) {
+				fprintf(stderr, "tcpgap: bad rate '%s' (Mbit/s, 0..10000)\n", argv[i]);
+				return 2;
+			}
+			bytes_per_s = (unsigned)(mbit * 1e6 / 8);
+		} else
 			return usage();
 	}
-	if (strcmp(argv[1], "recv") == 0 && argc - i == 2 && !cc) {
+	if (strcmp(argv[1], "recv") == 0 && argc - i == 2 && !cc && !bytes_per_s) {
 		if (parse_port(argv[i], &port) < 0)
 			return 2;
 		return run_recv(proto, port, argv[i + 1]);
@@ -210,7 +225,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tcpgap: bad duration '%s' (seconds, 0..500)\n", argv[i + 2]);
 			return 2;
 		}
-		return run_send(proto, cc, argv[i], port, seconds);
+		return run_send(proto, cc, bytes_per_s, argv[i], port, seconds);
 	}
 	return usage();
 }
