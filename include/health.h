@@ -74,6 +74,12 @@ bool health_on_rx(struct health *h, uint64_t now);
  */
 bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, const struct health *other, uint64_t skew);
 
+/*
+ * Has a usable path been quiet at `now` for longer than its usual gaps allow (HEALTH_QUIET_GAPS
+ * times the longest gap between its frames lately), and at least `min`? Far sooner than
+ * health_quiet_limit: a sign it may have failed, not a finding.
+ */
+bool health_quiet(const struct health *h, uint64_t now, uint64_t min);
 /* The silence after which a busy path, quiet while another delivers, is down (see health_tick). */
 uint64_t health_quiet_limit(const struct health *h, uint64_t skew);
 

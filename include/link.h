@@ -74,6 +74,9 @@ struct link {
 	struct resend resend;   /* copies of the data sent, for the peer's NACKs */
 	struct nack nack;       /* gaps in the peer's frames on each path, to NACK */
 	uint64_t nacks_sent, nacks_received, repairs_received, resend_congested;
+	/* While the resend of a silent path's frames may come: the reorder hold it needs, and until when. */
+	uint64_t outage_hold, outage_until;
+	uint64_t suspect_hold; /* ... and while a path that carried the peer's data is quiet (link_repair_suspect_hold) */
 	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
 	uint64_t next_report[WIRE_MAX_PATHS]; /* ... and when one must go in any case (every probe interval) */
 	uint64_t tick_tx_bytes[WIRE_MAX_PATHS], tick_rx_bytes[WIRE_MAX_PATHS]; /* path counters at the last tick */
@@ -109,6 +112,8 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now);
 /* Periodic work: keepalives when due, paths fallen silent taken out of the schedule. */
 void link_tick(struct link *l, uint64_t now);
 
+/* Holds the gaps a suspect path's frames may fill for as long as finding it down and repairing takes. */
+void link_update_suspicion(struct link *l, uint64_t now);
 /* Releases held data whose gap is given up on; the next such deadline (UINT64_MAX: none). */
 void link_reorder_tick(struct link *l, uint64_t now);
 uint64_t link_reorder_deadline(const struct link *l);
@@ -132,6 +137,10 @@ void link_update_hold(struct link *l);
 #define LINK_RESEND_MAX_AGE_NS (500ull * 1000000ull)
 #define LINK_REPAIR_SLACK_NS (5ull * 1000000ull)
 #define LINK_RESEND_PER_NACK 64 /* frames resent for one NACK at most (and at most LINK_TUN_BATCH) */
+/* The longest the receiver waits for the resend of a silent path's frames, after it took the path down. */
+#define LINK_OUTAGE_WAIT_MAX_NS (300ull * 1000000ull)
+/* The shortest quiet that makes a busy path suspect (health_quiet): the hosts' scheduling noise. */
+#define LINK_SUSPECT_MIN_NS (10ull * 1000000ull)
 
 /* How long the resend of a frame lost now may take to arrive; 0 when repair is off or cannot help. */
 uint64_t link_repair_wait(const struct link *l);
@@ -142,6 +151,11 @@ void link_repair_keep(struct link *l, struct path *p, uint16_t flow_seq, const u
 void link_repair_on_frame(struct link *l, const struct path *p, const struct wire_header *h, uint64_t now);
 /* Sends the NACK for the gaps found since the last call, if any. */
 void link_repair_flush(struct link *l, uint64_t now);
+/* Path i fell silent here and was taken down: asks the peer for what it sent on it since (an outage entry). */
+void link_repair_outage(struct link *l, unsigned i, uint64_t now);
+/* The reorder hold path i needs while it is quiet after carrying the peer's data, skew later than another
+ * (busy_since as for health_tick); 0 if none. */
+uint64_t link_repair_suspect_hold(const struct link *l, unsigned i, uint64_t now, uint64_t busy_since, uint64_t skew);
 /* The peer's NACK arrived: resends what it names and is still kept. */
 void link_repair_on_nack(struct link *l, const uint8_t *payload, size_t len, uint64_t now);
 

@@ -52,6 +52,7 @@ struct nack {
 	uint64_t unasked;  /* gaps the caller did not want reported (wait 0) */
 	uint64_t unsent;   /* gaps that found the outgoing list full */
 	uint64_t resyncs;  /* numbering restarts followed */
+	uint64_t outages_asked; /* outage entries queued: paths fallen silent whose frames were asked for */
 };
 
 void nack_init(struct nack *n);
@@ -65,6 +66,14 @@ void nack_init(struct nack *n);
  */
 void nack_on_frame(struct nack *n, unsigned path, uint32_t path_seq, uint32_t stamp, bool fresh, uint64_t now,
 		   uint64_t wait);
+
+/*
+ * Path (< WIRE_MAX_PATHS) fell silent: every frame from the one expected next was lost.
+ * Queues an outage entry (count 0, from that number on) for the next NACK and caps the
+ * watermark at the path's last stamp until now + wait, so the gaps wait for the resend.
+ * False (nothing queued) when the path was never heard, wait is 0, or the list is full.
+ */
+bool nack_outage(struct nack *n, unsigned path, uint64_t now, uint64_t wait);
 
 /* Forgets what path heard (it went down: what it lost meanwhile is not worth a NACK). */
 void nack_forget_path(struct nack *n, unsigned path);

@@ -25,7 +25,7 @@
  * Memory is npaths * depth slots of slot_size bytes, allocated and touched by
  * resend_init; nothing is allocated afterwards. Times are ns, monotonic.
  */
-#define RESEND_DEPTH 512               /* frames per path: 60 ms of 1500-byte frames at 100 Mbit/s */
+#define RESEND_DEPTH 1024              /* frames per path: 120 ms of 1500-byte frames at 100 Mbit/s */
 #define RESEND_DEPTH_MAX 65536u
 #define RESEND_BUDGET_SHARE 8          /* credit: one byte per 8 sent (12.5 %) */
 #define RESEND_BUDGET_MAX (256u * 1024u) /* bytes of credit at most: a burst of ~180 frames */
@@ -38,6 +38,7 @@ struct resend_counters {
 	uint64_t missed;    /* asked for but gone: overwritten, too old, never a data frame */
 	uint64_t repeated;  /* asked for again after they were resent */
 	uint64_t budget;    /* refused because the budget was spent */
+	uint64_t outage;    /* of those resent, frames of a path that fell silent (unmetered) */
 };
 
 struct resend {
@@ -72,6 +73,15 @@ void resend_keep(struct resend *r, unsigned path, uint32_t path_seq, uint16_t fl
  */
 bool resend_take(struct resend *r, unsigned path, uint32_t path_seq, uint64_t now, uint64_t max_age,
 		 struct resend_frame *out);
+
+/*
+ * The same for the frames of a path that fell silent (the peer's outage entry): not
+ * metered by the budget, which is sized for scattered losses, not for everything a
+ * path carried while its failure went unnoticed. Each frame is still handed out once,
+ * so a peer cannot make this end send more than it sent.
+ */
+bool resend_take_lost_path(struct resend *r, unsigned path, uint32_t path_seq, uint64_t now, uint64_t max_age,
+			   struct resend_frame *out);
 
 /* Forgets every kept frame (a new session: the peer's reorder state starts afresh); the budget and counters stay. */
 void resend_clear(struct resend *r);

@@ -78,6 +78,8 @@ enum status_repair {
 	STATUS_REPAIR_REPEATED,        /* asked for again after a resend */
 	STATUS_REPAIR_BUDGET,          /* refused: the resend budget was spent */
 	STATUS_REPAIR_CONGESTED,       /* refused: the path they were lost on was queueing */
+	STATUS_REPAIR_OUTAGES_ASKED,   /* paths fallen silent whose frames this end asked for */
+	STATUS_REPAIR_OUTAGE_RESENT,   /* frames this end resent for the peer's outage entries */
 	STATUS_REPAIR_COUNT
 };
 const char *status_repair_name(unsigned i);

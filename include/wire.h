@@ -72,7 +72,8 @@ struct wire_probe {
 };
 
 /* A NACK's plaintext: 1 to WIRE_NACK_MAX_ENTRIES entries of WIRE_NACK_ENTRY_LEN bytes, each
- * path(1) count(1) zero(2) first(4): `count` frames from path_seq `first` on path `path` were lost. */
+ * path(1) count(1) zero(2) first(4): `count` frames from path_seq `first` on path `path` were lost;
+ * a count of 0 (an outage entry): the path fell silent, every frame from `first` on was lost. */
 #define WIRE_NACK_ENTRY_LEN 8
 #define WIRE_NACK_MAX_ENTRIES 16
 #define WIRE_NACK_MAX_COUNT 32 /* frames per entry: a longer gap is an outage, not loss to repair */
@@ -85,7 +86,7 @@ struct wire_nack_entry {
 /* Writes n entries; returns the payload length. */
 size_t wire_nack_encode(const struct wire_nack_entry *e, unsigned n, uint8_t *out);
 /* Reads a NACK payload of len bytes (which wire_decode checked) into e; returns the entries, 0 if any is malformed
- * (non-zero reserved bytes, or a count of 0 or over WIRE_NACK_MAX_COUNT). */
+ * (non-zero reserved bytes, or a count over WIRE_NACK_MAX_COUNT). */
 unsigned wire_nack_decode(const uint8_t *in, size_t len, struct wire_nack_entry *e);
 
 void wire_probe_encode(const struct wire_probe *p, uint8_t out[WIRE_PROBE_LEN]);

@@ -286,6 +286,7 @@ static void release_lost(struct link *l)
 void link_reorder_tick(struct link *l, uint64_t now)
 {
 	l->now = now;
+	link_update_suspicion(l, now);
 	delayline_tick(&l->delay, now, to_reorder, l);
 	release_lost(l);
 	reorder_tick(&l->reorder, now, link_write_tun, l);
@@ -423,7 +424,12 @@ void link_update_hold(struct link *l)
 	}
 	if (usable > 1 && l->conf.reorder)
 		hold = hi - lo + 2 * var + LINK_REORDER_HOLD_MIN_NS + link_repair_wait(l);
-	reorder_set_hold(&l->reorder, hold < LINK_REORDER_HOLD_MAX_NS ? hold : LINK_REORDER_HOLD_MAX_NS);
+	if (hold > LINK_REORDER_HOLD_MAX_NS)
+		hold = LINK_REORDER_HOLD_MAX_NS;
+	/* A silent path's frames were asked for (link_repair_outage), or it may have failed: their gaps wait. */
+	if (hold < l->outage_hold)
+		hold = l->outage_hold;
+	reorder_set_hold(&l->reorder, hold > l->suspect_hold ? hold : l->suspect_hold);
 	update_equalize(l);
 }
 

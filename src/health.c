@@ -55,6 +55,13 @@ static uint64_t longest_gap(const struct health *h)
 	return h->gap_max > h->gap_max_before ? h->gap_max : h->gap_max_before;
 }
 
+bool health_quiet(const struct health *h, uint64_t now, uint64_t min)
+{
+	uint64_t usual = HEALTH_QUIET_GAPS * longest_gap(h);
+
+	return health_usable(h) && now >= h->last_rx && now - h->last_rx >= (usual > min ? usual : min);
+}
+
 uint64_t health_quiet_limit(const struct health *h, uint64_t skew)
 {
 	uint64_t limit = HEALTH_QUIET_GAPS * longest_gap(h);

@@ -286,6 +286,8 @@ void link_snapshot(const struct link *l, struct status *st, uint64_t now)
 	st->repair[STATUS_REPAIR_MISSED] = l->resend.count.missed;
 	st->repair[STATUS_REPAIR_REPEATED] = l->resend.count.repeated;
 	st->repair[STATUS_REPAIR_BUDGET] = l->resend.count.budget;
+	st->repair[STATUS_REPAIR_OUTAGES_ASKED] = l->nack.outages_asked;
+	st->repair[STATUS_REPAIR_OUTAGE_RESENT] = l->resend.count.outage;
 	st->npaths = l->conf.npaths;
 	for (unsigned i = 0; i < st->npaths; i++) {
 		const struct path *p = &l->path[i];

@@ -114,11 +114,36 @@ static const struct health *witness(const struct link *l, unsigned i, uint64_t *
 	return &l->health[best];
 }
 
+/*
+ * Checked at every tick and before the reorder buffer gives up a gap at its deadline:
+ * a busy path can fall quiet and the deadline pass between two ticks.
+ */
+void link_update_suspicion(struct link *l, uint64_t now)
+{
+	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull, suspect = 0;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		uint64_t skew, hold;
+
+		(void)witness(l, i, &skew);
+		hold = link_repair_suspect_hold(l, i, now, busy_since(l, i, now, probe), skew);
+		suspect = hold > suspect ? hold : suspect;
+	}
+	if (suspect != l->suspect_hold) {
+		l->suspect_hold = suspect;
+		link_update_hold(l);
+	}
+}
+
 void link_tick(struct link *l, uint64_t now)
 {
 	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
 
 	keying_tick(l, now);
+	if (l->outage_hold && now >= l->outage_until) {
+		l->outage_hold = 0;
+		link_update_hold(l);
+	}
 	if (l->conf.auto_weights)
 		auto_weights(l, now);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
@@ -135,7 +160,9 @@ void link_tick(struct link *l, uint64_t now)
 				  (unsigned long long)((now - l->health[i].last_rx) / 1000000),
 				  busy ? " while sending data" : "", (unsigned long long)l->health[i].flaps,
 				  (unsigned long long)(l->health[i].hold / 1000000));
+			link_repair_outage(l, i, now);
 		}
 		probe_path(l, i, now, probe);
 	}
+	link_update_suspicion(l, now);
 }

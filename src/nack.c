@@ -81,6 +81,23 @@ void nack_on_frame(struct nack *n, unsigned path, uint32_t path_seq, uint32_t st
 		p->last_stamp = stamp;
 }
 
+bool nack_outage(struct nack *n, unsigned path, uint64_t now, uint64_t wait)
+{
+	const struct nack_path *p;
+
+	if (path >= WIRE_MAX_PATHS || !n->path[path].have || !wait)
+		return false;
+	if (n->nout == WIRE_NACK_MAX_ENTRIES) {
+		n->unsent++;
+		return false;
+	}
+	p = &n->path[path];
+	n->outages_asked++;
+	n->out[n->nout++] = (struct wire_nack_entry){ .path = (uint8_t)path, .count = 0, .first = p->next_seq };
+	add_cap(n, p->last_stamp, now, now + wait);
+	return true;
+}
+
 void nack_forget_path(struct nack *n, unsigned path)
 {
 	if (path < WIRE_MAX_PATHS)

@@ -76,7 +76,8 @@ void resend_keep(struct resend *r, unsigned path, uint32_t path_seq, uint16_t fl
 	memcpy(r->data + i * r->slot_size, pkt, len);
 }
 
-bool resend_take(struct resend *r, unsigned path, uint32_t path_seq, uint64_t now, uint64_t max_age,
+/* Hands out the kept frame path_seq once; the budget is spent only when metered. */
+static bool take(struct resend *r, unsigned path, uint32_t path_seq, uint64_t now, uint64_t max_age, bool metered,
 		 struct resend_frame *out)
 {
 	struct resend_slot *s;
@@ -96,11 +97,14 @@ bool resend_take(struct resend *r, unsigned path, uint32_t path_seq, uint64_t no
 		r->count.repeated++;
 		return false;
 	}
-	if (r->credit < s->len) {
+	if (metered && r->credit < s->len) {
 		r->count.budget++;
 		return false;
 	}
-	r->credit -= s->len;
+	if (metered)
+		r->credit -= s->len;
+	else
+		r->count.outage++;
 	s->taken = true;
 	r->count.resent++;
 	*out = (struct resend_frame){
@@ -110,6 +114,18 @@ bool resend_take(struct resend *r, unsigned path, uint32_t path_seq, uint64_t no
 		.len = s->len,
 	};
 	return true;
+}
+
+bool resend_take(struct resend *r, unsigned path, uint32_t path_seq, uint64_t now, uint64_t max_age,
+		 struct resend_frame *out)
+{
+	return take(r, path, path_seq, now, max_age, true, out);
+}
+
+bool resend_take_lost_path(struct resend *r, unsigned path, uint32_t path_seq, uint64_t now, uint64_t max_age,
+			   struct resend_frame *out)
+{
+	return take(r, path, path_seq, now, max_age, false, out);
 }
 
 void resend_clear(struct resend *r)

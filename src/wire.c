@@ -155,7 +155,8 @@ unsigned wire_nack_decode(const uint8_t *in, size_t len, struct wire_nack_entry 
 	for (unsigned i = 0; i < n; i++) {
 		const uint8_t *o = in + i * WIRE_NACK_ENTRY_LEN;
 
-		if (o[1] == 0 || o[1] > WIRE_NACK_MAX_COUNT || get16(o + 2) != 0)
+		/* A count of 0 is an outage entry: every frame from `first` on. */
+		if (o[1] > WIRE_NACK_MAX_COUNT || get16(o + 2) != 0)
 			return 0;
 		e[i] = (struct wire_nack_entry){ .path = o[0], .count = o[1], .first = get32(o + 4) };
 	}

@@ -312,6 +312,25 @@ START_TEST(the_quiet_limit_follows_the_longest_recent_gap)
 }
 END_TEST
 
+START_TEST(a_path_quiet_beyond_its_usual_gaps_is_suspect_long_before_it_is_down)
+{
+	struct health h, o;
+
+	/* Frames every 2 ms: quiet for 10 ms (the floor given) is beyond 3 x 2 ms. */
+	two_busy_paths(&h, &o);
+	ck_assert(!health_quiet(&h, 3009 * MS, 10 * MS));
+	ck_assert(health_quiet(&h, 3010 * MS, 10 * MS));
+	ck_assert(!health_tick(&h, 3010 * MS, 500 * MS, &o, 0));
+	/* A 40 ms gap lately: suspect after 120 ms only. */
+	health_on_rx(&h, 3040 * MS);
+	ck_assert(!health_quiet(&h, 3159 * MS, 10 * MS));
+	ck_assert(health_quiet(&h, 3160 * MS, 10 * MS));
+	/* A path already down is past suspicion. */
+	ck_assert(health_tick(&h, 3200 * MS, 0, NULL, 0) || health_tick(&h, 3400 * MS, 0, NULL, 0));
+	ck_assert(!health_quiet(&h, 3500 * MS, 10 * MS));
+}
+END_TEST
+
 START_TEST(state_since_follows_every_change)
 {
 	struct health h;
@@ -364,6 +383,7 @@ int main(void)
 	tcase_add_test(tc, a_peer_that_pauses_everywhere_is_not_a_quiet_path);
 	tcase_add_test(tc, the_quiet_limit_follows_the_longest_recent_gap);
 	tcase_add_test(tc, state_since_follows_every_change);
+	tcase_add_test(tc, a_path_quiet_beyond_its_usual_gaps_is_suspect_long_before_it_is_down);
 	tcase_add_test(tc, a_new_run_of_data_does_not_restart_the_silence);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

@@ -158,6 +158,38 @@ START_TEST(caps_merge_when_all_are_running)
 }
 END_TEST
 
+START_TEST(a_silent_path_asks_for_everything_after_its_last_frame)
+{
+	struct nack n;
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+	uint32_t mark;
+
+	nack_init(&n);
+	ck_assert(!nack_outage(&n, 1, 0, 50 * MS)); /* never heard: nothing to ask for */
+	nack_on_frame(&n, 1, 41, 4100, true, 0, 20 * MS);
+	nack_on_frame(&n, 1, 42, 4200, true, MS, 20 * MS);
+	ck_assert(!nack_outage(&n, 1, 150 * MS, 0)); /* repair off */
+	ck_assert(nack_outage(&n, 1, 150 * MS, 50 * MS));
+	ck_assert_uint_eq(nack_take(&n, e), 1);
+	ck_assert_uint_eq(e[0].path, 1);
+	ck_assert_uint_eq(e[0].count, 0);
+	ck_assert_uint_eq(e[0].first, 43);
+	ck_assert_uint_eq(n.outages_asked, 1);
+	/* Later data is held below the silent path's last stamp until the resend can have come. */
+	mark = 9000;
+	nack_cap(&n, 199 * MS, &mark);
+	ck_assert_uint_eq(mark, 4200);
+	mark = 9000;
+	nack_cap(&n, 200 * MS, &mark);
+	ck_assert_uint_eq(mark, 9000);
+	/* A full outgoing list: not queued, counted. */
+	for (unsigned i = 0; i < WIRE_NACK_MAX_ENTRIES; i++)
+		ck_assert(nack_outage(&n, 1, 300 * MS, 50 * MS));
+	ck_assert(!nack_outage(&n, 1, 300 * MS, 50 * MS));
+	ck_assert_uint_eq(n.unsent, 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("nack");
@@ -169,6 +201,7 @@ int main(void)
 	tcase_add_test(tc, the_watermark_waits_for_the_resend_then_not);
 	tcase_add_test(tc, a_restarted_peer_is_followed);
 	tcase_add_test(tc, caps_merge_when_all_are_running);
+	tcase_add_test(tc, a_silent_path_asks_for_everything_after_its_last_frame);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -88,6 +88,34 @@ START_TEST(the_budget_bounds_resends_to_a_share_of_what_was_sent)
 }
 END_TEST
 
+START_TEST(a_silent_path_s_frames_are_resent_beyond_the_budget_but_once)
+{
+	struct resend r;
+	struct resend_frame f;
+	unsigned got = 0;
+
+	ck_assert(resend_init(&r, 2, 512, 1500));
+	/* 400 frames of 1000 bytes earn 66 metered resends; a silent path's are not metered. */
+	for (uint32_t s = 0; s < 400; s++)
+		keep(&r, 1, s, 1000, 0);
+	for (uint32_t s = 0; s < 400; s++)
+		got += resend_take_lost_path(&r, 1, s, MS, 100 * MS, &f);
+	ck_assert_uint_eq(got, 400);
+	ck_assert_uint_eq(r.count.outage, 400);
+	ck_assert_uint_eq(r.count.budget, 0);
+	ck_assert_uint_eq(f.flow_seq, 1399);
+	/* The credit is untouched, and each frame goes once, whichever way it is asked for. */
+	ck_assert_uint_eq(r.credit, RESEND_BUDGET_START + 400 * 1000 / RESEND_BUDGET_SHARE);
+	ck_assert(!resend_take_lost_path(&r, 1, 7, MS, 100 * MS, &f));
+	ck_assert(!resend_take(&r, 1, 7, MS, 100 * MS, &f));
+	ck_assert_uint_eq(r.count.repeated, 2);
+	/* The age limit holds as for any resend. */
+	keep(&r, 1, 400, 1000, 0);
+	ck_assert(!resend_take_lost_path(&r, 1, 400, 101 * MS, 100 * MS, &f));
+	resend_free(&r);
+}
+END_TEST
+
 START_TEST(bad_sizes_are_refused)
 {
 	struct resend r;
@@ -110,6 +138,7 @@ int main(void)
 	tcase_add_test(tc, a_kept_frame_is_handed_out_once);
 	tcase_add_test(tc, overwritten_old_and_unkept_frames_are_missed);
 	tcase_add_test(tc, the_budget_bounds_resends_to_a_share_of_what_was_sent);
+	tcase_add_test(tc, a_silent_path_s_frames_are_resent_beyond_the_budget_but_once);
 	tcase_add_test(tc, bad_sizes_are_refused);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

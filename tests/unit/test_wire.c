@@ -157,8 +157,10 @@ START_TEST(nack_round_trip)
 		ck_assert_uint_eq(got[i].count, in[i].count);
 		ck_assert_uint_eq(got[i].first, in[i].first);
 	}
-	buf[1] = 0; /* a count of 0 */
-	ck_assert_uint_eq(wire_nack_decode(buf, len, got), 0);
+	buf[1] = 0; /* a count of 0: an outage entry, everything from `first` on */
+	ck_assert_uint_eq(wire_nack_decode(buf, len, got), WIRE_NACK_MAX_ENTRIES);
+	ck_assert_uint_eq(got[0].count, 0);
+	ck_assert_uint_eq(got[0].first, in[0].first);
 	buf[1] = WIRE_NACK_MAX_COUNT + 1;
 	ck_assert_uint_eq(wire_nack_decode(buf, len, got), 0);
 	buf[1] = WIRE_NACK_MAX_COUNT;
