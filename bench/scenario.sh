@@ -360,7 +360,7 @@ failover_record() {
 	fi
 	[ "$rc" != 0 ] && fields+=(error="tcpgap exit $rc")
 	read -ra tcpx_f <<<"$tcpx" && fields+=("${tcpx_f[@]}")
-	note "failover $case: stall after the cut ${stall_cut}s, longest ${stall}s (${stall100}s in 100 ms intervals), survived $survived, goodput ${g:-?}"
+	note "failover $case: stall after the cut ${stall_cut:-?}s, longest ${stall:-?}s (${stall100:-?}s in 100 ms intervals), survived $survived, goodput ${g:-?}"
 	rec case="$case" cc="$cc" t0="$t0" cut_at="$c" restore_at="$r" "${fields[@]}"
 }
 

@@ -7,9 +7,11 @@
  *   tcpgap recv [-m] PORT FILE   accept one connection on PORT, read it to the end and
  *                                write "epoch_s bytes" per 10 ms bin into FILE
  *   tcpgap send [-m] [-C CC] [-r MBIT] HOST PORT SECONDS
- *                                send as fast as TCP allows (or at most MBIT Mbit/s, by
- *                                SO_MAX_PACING_RATE: a flow the application limits) for
- *                                SECONDS, then wait until the receiver has read everything
+ *                                send as fast as TCP allows (or at most MBIT Mbit/s, in
+ *                                writes of 10 ms worth: a flow the application limits;
+ *                                MPTCP sockets have no SO_MAX_PACING_RATE, and stalled on
+ *                                1 ms writes here) for SECONDS,
+ *                                then wait until the receiver has read everything
  *   -m: an MPTCP socket (IPPROTO_MPTCP), so that no mptcpize wrapper is needed.
  *
  * Bins count from the moment the connection was accepted, on the monotonic clock; the
@@ -155,23 +157,27 @@ static int run_send(int proto, const char *cc, unsigned bytes_per_s, const char 
 		fprintf(stderr, "tcpgap: congestion control '%s': %s\n", cc, strerror(errno));
 		return 1;
 	}
-	if (bytes_per_s && setsockopt(fd, SOL_SOCKET, SO_MAX_PACING_RATE, &bytes_per_s, sizeof(bytes_per_s)) < 0) {
-		fprintf(stderr, "tcpgap: pacing rate: %s\n", strerror(errno));
-		return 1;
-	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		fprintf(stderr, "tcpgap: connect %s:%u: %s\n", host, port, strerror(errno));
 		return 1;
 	}
 	memset(buf, 0x5a, sizeof(buf));
-	int64_t end = now_ns(CLOCK_MONOTONIC) + (int64_t)(seconds * 1e9);
-	while (now_ns(CLOCK_MONOTONIC) < end) {
-		ssize_t n = write(fd, buf, sizeof(buf));
+	int64_t start = now_ns(CLOCK_MONOTONIC), end = start + (int64_t)(seconds * 1e9), sent = 0, t;
+	while ((t = now_ns(CLOCK_MONOTONIC)) < end) {
+		/* With a rate, what is due by now (at most a buffer) once it is 10 ms worth, else a millisecond's sleep. */
+		int64_t due = bytes_per_s ? (t - start) / 1000 * (int64_t)bytes_per_s / 1000000 - sent : BUF_BYTES;
+		ssize_t n;
 
+		if (due <= 0 || (bytes_per_s && due < (int64_t)bytes_per_s / 100)) {
+			nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+			continue;
+		}
+		n = write(fd, buf, due < BUF_BYTES ? (size_t)due : BUF_BYTES);
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "tcpgap: write: %s\n", strerror(errno));
 			return 1;
 		}
+		sent += n > 0 ? n : 0;
 	}
 	/* The receiver closes once it has read our FIN: everything was delivered. */
 	if (shutdown(fd, SHUT_WR) < 0) {
