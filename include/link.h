@@ -77,6 +77,10 @@ struct link {
 	/* While the resend of a silent path's frames may come: the reorder hold it needs, and until when. */
 	uint64_t outage_hold, outage_until;
 	uint64_t suspect_hold; /* ... and while a path that carried the peer's data is quiet (link_repair_suspect_hold) */
+	unsigned suspect_paths; /* bit i: path i was suspect at the last look */
+	unsigned outage_again;  /* bit i: path i's outage entry is to be sent once more, at the next tick */
+	uint32_t outage_resent_to[WIRE_MAX_PATHS]; /* the peer's outage entries: path_seq resent up to (excl.) */
+	bool outage_resent[WIRE_MAX_PATHS];
 	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
 	uint64_t next_report[WIRE_MAX_PATHS]; /* ... and when one must go in any case (every probe interval) */
 	uint64_t tick_tx_bytes[WIRE_MAX_PATHS], tick_rx_bytes[WIRE_MAX_PATHS]; /* path counters at the last tick */
@@ -121,7 +125,7 @@ uint64_t link_reorder_deadline(const struct link *l);
 void link_update_hold(struct link *l);
 
 /* The longest a packet waits for the gap before it: the paths' one-way delay skew and jitter, at most this. */
-#define LINK_REORDER_HOLD_MAX_NS (200ull * 1000000ull)
+#define LINK_REORDER_HOLD_MAX_NS (200ull * 1000000ull) /* (longer while a failed path's frames are awaited) */
 #define LINK_REORDER_HOLD_MIN_NS (2ull * 1000000ull) /* scheduling noise of the two hosts */
 /* Pools, allocated and touched at start (about 1.5 MB and 3 MB at a 1432-byte MTU): the
  * delay line holds the packets of 20 ms at 1 Gbit/s, the reorder buffer half of that. */
@@ -153,6 +157,8 @@ void link_repair_on_frame(struct link *l, const struct path *p, const struct wir
 void link_repair_flush(struct link *l, uint64_t now);
 /* Path i fell silent here and was taken down: asks the peer for what it sent on it since (an outage entry). */
 void link_repair_outage(struct link *l, unsigned i, uint64_t now);
+/* Sends the outage entries due once more (a tick after the first, in case that NACK was lost). */
+void link_repair_outage_again(struct link *l, uint64_t now);
 /* The reorder hold path i needs while it is quiet after carrying the peer's data, skew later than another
  * (busy_since as for health_tick); 0 if none. */
 uint64_t link_repair_suspect_hold(const struct link *l, unsigned i, uint64_t now, uint64_t busy_since, uint64_t skew);

@@ -52,7 +52,7 @@ struct nack {
 	uint64_t unasked;  /* gaps the caller did not want reported (wait 0) */
 	uint64_t unsent;   /* gaps that found the outgoing list full */
 	uint64_t resyncs;  /* numbering restarts followed */
-	uint64_t outages_asked; /* outage entries queued: paths fallen silent whose frames were asked for */
+	uint64_t outages_asked; /* outage entries queued: for paths fallen silent, whose frames were asked for */
 };
 
 void nack_init(struct nack *n);
@@ -69,9 +69,10 @@ void nack_on_frame(struct nack *n, unsigned path, uint32_t path_seq, uint32_t st
 
 /*
  * Path (< WIRE_MAX_PATHS) fell silent: every frame from the one expected next was lost.
- * Queues an outage entry (count 0, from that number on) for the next NACK and caps the
- * watermark at the path's last stamp until now + wait, so the gaps wait for the resend.
- * False (nothing queued) when the path was never heard, wait is 0, or the list is full.
+ * Queues an outage entry (count 0, from that number on) for the next NACK and, unless
+ * wait is 0 (the gaps were given up already), caps the watermark at the path's last
+ * stamp until now + wait, so the gaps wait for the resend. False (nothing queued) when
+ * the path was never heard or the list is full.
  */
 bool nack_outage(struct nack *n, unsigned path, uint64_t now, uint64_t wait);
 

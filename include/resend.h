@@ -83,6 +83,15 @@ bool resend_take(struct resend *r, unsigned path, uint32_t path_seq, uint64_t no
 bool resend_take_lost_path(struct resend *r, unsigned path, uint32_t path_seq, uint64_t now, uint64_t max_age,
 			   struct resend_frame *out);
 
+/*
+ * Where to start resending the frames of a path the peer heard nothing on from
+ * path_seq `first` on, up to (excluding) `end`, the next number to be sent on it:
+ * `first`, but no earlier than the oldest number the ring can still hold, nor than
+ * `done` (when `have_done`: what an earlier outage entry was served up to). Returns
+ * `end` when there is nothing to look at. Wrap-around: numbers compare modulo 2^32.
+ */
+uint32_t resend_lost_start(const struct resend *r, uint32_t first, uint32_t end, uint32_t done, bool have_done);
+
 /* Forgets every kept frame (a new session: the peer's reorder state starts afresh); the budget and counters stay. */
 void resend_clear(struct resend *r);
 

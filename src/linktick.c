@@ -121,15 +121,22 @@ static const struct health *witness(const struct link *l, unsigned i, uint64_t *
 void link_update_suspicion(struct link *l, uint64_t now)
 {
 	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull, suspect = 0;
+	bool changed = false;
 
+	l->suspect_paths = 0;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		uint64_t skew, hold;
 
 		(void)witness(l, i, &skew);
 		hold = link_repair_suspect_hold(l, i, now, busy_since(l, i, now, probe), skew);
 		suspect = hold > suspect ? hold : suspect;
+		l->suspect_paths |= (hold != 0) << i;
 	}
-	if (suspect != l->suspect_hold) {
+	if (l->outage_hold && now >= l->outage_until) {
+		l->outage_hold = 0;
+		changed = true;
+	}
+	if (suspect != l->suspect_hold || changed) {
 		l->suspect_hold = suspect;
 		link_update_hold(l);
 	}
@@ -140,10 +147,8 @@ void link_tick(struct link *l, uint64_t now)
 	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
 
 	keying_tick(l, now);
-	if (l->outage_hold && now >= l->outage_until) {
-		l->outage_hold = 0;
-		link_update_hold(l);
-	}
+	if (l->outage_again)
+		link_repair_outage_again(l, now);
 	if (l->conf.auto_weights)
 		auto_weights(l, now);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {

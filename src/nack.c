@@ -85,7 +85,7 @@ bool nack_outage(struct nack *n, unsigned path, uint64_t now, uint64_t wait)
 {
 	const struct nack_path *p;
 
-	if (path >= WIRE_MAX_PATHS || !n->path[path].have || !wait)
+	if (path >= WIRE_MAX_PATHS || !n->path[path].have)
 		return false;
 	if (n->nout == WIRE_NACK_MAX_ENTRIES) {
 		n->unsent++;
@@ -94,7 +94,8 @@ bool nack_outage(struct nack *n, unsigned path, uint64_t now, uint64_t wait)
 	p = &n->path[path];
 	n->outages_asked++;
 	n->out[n->nout++] = (struct wire_nack_entry){ .path = (uint8_t)path, .count = 0, .first = p->next_seq };
-	add_cap(n, p->last_stamp, now, now + wait);
+	if (wait)
+		add_cap(n, p->last_stamp, now, now + wait);
 	return true;
 }
 

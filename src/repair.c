@@ -89,7 +89,7 @@ static bool queueing(const struct link *l, unsigned i)
  * How long the resend of what path i carried in `silence` takes to come once asked
  * for: a round trip of the fastest other path, plus about as long as the silence, the
  * time the path took to carry those frames (a slower path left takes longer, and what
- * comes after the wait is delivered late, in order). 0: repair cannot help, or must
+ * comes after the wait is delivered at once as it comes). 0: repair cannot help, or must
  * not: with that path's queue building, the bond was full, the inner flows must slow
  * down for the capacity lost anyway, and the loss tells them at once; a burst of
  * resends would only overflow the path left (a bulk BBR transfer's stall after a cut,
@@ -112,22 +112,49 @@ static uint64_t outage_wait(const struct link *l, unsigned i, uint64_t silence)
  * window, and, for BBR pacing the bond's old rate into what is left, rounds of repair
  * behind an overflowing queue. So one NACK entry asks for all of it at once; the peer
  * takes the path down too and resends what it still keeps on the fastest path left.
- * Until that can have come, the gaps are not given up. Only when the peer's data came
- * on the path shortly before: an idle path lost nothing.
+ * Until that can have come, the gaps are not given up, if they were still held: the
+ * path was suspect here (link_repair_suspect_hold). A path found down only after
+ * down_after had its gaps given up long before; its resends are delivered at once as
+ * they come, and holding the flows now would only delay the other paths' losses.
+ * Only when the peer's data came on the path shortly before: an idle path lost nothing.
  */
 void link_repair_outage(struct link *l, unsigned i, uint64_t now)
 {
 	uint64_t silence = now - l->health[i].last_rx, wait = outage_wait(l, i, silence);
+	bool held = l->suspect_paths & 1u << i;
 
 	if (!wait || !l->data_rx_at[i] || now - l->data_rx_at[i] > LINK_RESEND_MAX_AGE_NS)
 		return;
-	if (!nack_outage(&l->nack, i, now, wait))
+	/* In a NACK of its own: an end of an earlier version drops a NACK with an outage entry whole. */
+	link_repair_flush(l, now);
+	if (!nack_outage(&l->nack, i, now, held ? wait : 0))
 		return;
 	link_repair_flush(l, now);
+	l->outage_again |= 1u << i;
+	if (!held)
+		return;
 	/* A packet that came just after the path's last frame is due at that time plus the hold. */
-	l->outage_hold = silence + wait;
-	l->outage_until = now + wait;
+	if (silence + wait > l->outage_hold)
+		l->outage_hold = silence + wait;
+	if (now + wait > l->outage_until)
+		l->outage_until = now + wait;
 	link_update_hold(l);
+}
+
+/*
+ * Each outage entry goes twice, a tick apart: a lost NACK would leave the gaps waiting
+ * for nothing. The peer serves a repeated entry from where the first one ended, so the
+ * second costs one small frame. Not for a path that was heard again meanwhile.
+ */
+void link_repair_outage_again(struct link *l, uint64_t now)
+{
+	unsigned again = l->outage_again;
+
+	l->outage_again = 0;
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		if ((again & 1u << i) && l->health[i].state == PATH_DOWN)
+			nack_outage(&l->nack, i, now, 0);
+	link_repair_flush(l, now);
 }
 
 /*
@@ -227,11 +254,12 @@ static void resend_lost_path(struct link *l, struct session *s, unsigned lost, u
 			link_repair_outage(l, lost, now);
 	}
 	fast = fastest_path(l);
-	if (!fast || fast->index == lost || (int32_t)(end - first) <= 0)
+	if (!fast || fast->index == lost)
 		return;
-	/* Older frames than the ring holds are gone: not worth a look each. */
-	if (end - first > l->resend.depth)
-		first = end - l->resend.depth;
+	/* An entry repeated, or one for frames resent already, costs no second look at them. */
+	first = resend_lost_start(&l->resend, first, end, l->outage_resent_to[lost], l->outage_resent[lost]);
+	l->outage_resent_to[lost] = end;
+	l->outage_resent[lost] = true;
 	p = &l->path[fast->index];
 	for (uint32_t seq = first; seq != end;) {
 		unsigned sent = 0;

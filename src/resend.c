@@ -128,6 +128,17 @@ bool resend_take_lost_path(struct resend *r, unsigned path, uint32_t path_seq, u
 	return take(r, path, path_seq, now, max_age, false, out);
 }
 
+uint32_t resend_lost_start(const struct resend *r, uint32_t first, uint32_t end, uint32_t done, bool have_done)
+{
+	if ((int32_t)(end - first) <= 0)
+		return end;
+	if (end - first > r->depth)
+		first = end - r->depth;
+	if (have_done && (int32_t)(done - first) > 0)
+		first = (int32_t)(end - done) > 0 ? done : end;
+	return first;
+}
+
 void resend_clear(struct resend *r)
 {
 	for (size_t i = 0; i < (size_t)r->npaths * r->depth; i++)

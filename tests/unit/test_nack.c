@@ -168,13 +168,18 @@ START_TEST(a_silent_path_asks_for_everything_after_its_last_frame)
 	ck_assert(!nack_outage(&n, 1, 0, 50 * MS)); /* never heard: nothing to ask for */
 	nack_on_frame(&n, 1, 41, 4100, true, 0, 20 * MS);
 	nack_on_frame(&n, 1, 42, 4200, true, MS, 20 * MS);
-	ck_assert(!nack_outage(&n, 1, 150 * MS, 0)); /* repair off */
+	/* Gaps given up already: asked for all the same, but no cap. */
+	ck_assert(nack_outage(&n, 1, 100 * MS, 0));
+	ck_assert_uint_eq(nack_take(&n, e), 1);
+	mark = 9000;
+	nack_cap(&n, 101 * MS, &mark);
+	ck_assert_uint_eq(mark, 9000);
 	ck_assert(nack_outage(&n, 1, 150 * MS, 50 * MS));
 	ck_assert_uint_eq(nack_take(&n, e), 1);
 	ck_assert_uint_eq(e[0].path, 1);
 	ck_assert_uint_eq(e[0].count, 0);
 	ck_assert_uint_eq(e[0].first, 43);
-	ck_assert_uint_eq(n.outages_asked, 1);
+	ck_assert_uint_eq(n.outages_asked, 2);
 	/* Later data is held below the silent path's last stamp until the resend can have come. */
 	mark = 9000;
 	nack_cap(&n, 199 * MS, &mark);

@@ -116,6 +116,26 @@ START_TEST(a_silent_path_s_frames_are_resent_beyond_the_budget_but_once)
 }
 END_TEST
 
+START_TEST(a_silent_path_s_range_wraps_and_is_served_once)
+{
+	struct resend r;
+
+	ck_assert(resend_init(&r, 1, 1024, 100));
+	/* Across 2^32: from the asked number, within the ring's reach. */
+	ck_assert_uint_eq(resend_lost_start(&r, 0xfffffff0u, 0x10u, 0, false), 0xfffffff0u);
+	ck_assert_uint_eq(resend_lost_start(&r, 0xfffff000u, 0x10u, 0, false), 0x10u - 1024);
+	/* Nothing to do: asked from the next number, or from ahead of it (a stale entry). */
+	ck_assert_uint_eq(resend_lost_start(&r, 0x10u, 0x10u, 0, false), 0x10u);
+	ck_assert_uint_eq(resend_lost_start(&r, 0x20u, 0x10u, 0, false), 0x10u);
+	/* An earlier entry served up to 0x8: only what came after; served up to the end: nothing. */
+	ck_assert_uint_eq(resend_lost_start(&r, 0xfffffff0u, 0x10u, 0x8u, true), 0x8u);
+	ck_assert_uint_eq(resend_lost_start(&r, 0xfffffff0u, 0x10u, 0x10u, true), 0x10u);
+	/* Served up to a number before the asked one: the asked one. */
+	ck_assert_uint_eq(resend_lost_start(&r, 0x4u, 0x10u, 0xfffffff0u, true), 0x4u);
+	resend_free(&r);
+}
+END_TEST
+
 START_TEST(bad_sizes_are_refused)
 {
 	struct resend r;
@@ -139,6 +159,7 @@ int main(void)
 	tcase_add_test(tc, overwritten_old_and_unkept_frames_are_missed);
 	tcase_add_test(tc, the_budget_bounds_resends_to_a_share_of_what_was_sent);
 	tcase_add_test(tc, a_silent_path_s_frames_are_resent_beyond_the_budget_but_once);
+	tcase_add_test(tc, a_silent_path_s_range_wraps_and_is_served_once);
 	tcase_add_test(tc, bad_sizes_are_refused);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
