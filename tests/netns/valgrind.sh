@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The accepting daemon under valgrind through a transfer, a burst of hostile frames and a
+# The accepting daemon under valgrind through a transfer, a transfer back during which a
+# path is cut and restored (failover and outage repair), a burst of hostile frames and a
 # stop: no memory errors, nothing leaked, no file descriptor left open or gained.
 . "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/wan.sh"
 need_root
 need_netagg
-need_cmd valgrind socat
+need_cmd valgrind socat jq
 INJECT=${INJECT:-$(dirname "$NETAGG")/tests/tools/inject}
 
 topo_create 2 v4
@@ -28,6 +30,17 @@ fds0=$(ls "/proc/$vg/fd" | wc -l)
 head -c 20M /dev/urandom >"$payload"
 send_file A B "$TUN_V4_B" "$payload" && check "20 MB through the daemon under valgrind, SHA-256 equal" \
 	[ "$(sha "$payload")" = "$(sha "$payload.rx")" ] || fail "transfer under valgrind"
+# Back from B, with path 2 cut for 1 s after 1 s: B takes it down, asks for what A sent on
+# it, and resends what A asks for.
+( sleep 1; wan_cut 2; sleep 1; wan_restore 2 ) &
+cutter=$!
+send_file B A "$TUN_V4_A" "$payload" && check "20 MB back from it across a path cut, SHA-256 equal" \
+	[ "$(sha "$payload")" = "$(sha "$payload.rx")" ] || fail "transfer back under valgrind"
+wait "$cutter"
+stB=$(na_status B)
+log "B across the cut: path 2 failures $(jq '.paths[1].failures' <<<"$stB"), outage entries sent" \
+	"$(jq .repair.outages_asked <<<"$stB"), frames resent for the peer's $(jq .repair.outage_resent <<<"$stB")"
+check "B saw path 2 fail" test "$(jq '.paths[1].failures' <<<"$stB")" -ge 1
 if [ -x "$INJECT" ]; then
 	for kind in short garbage badkey badinit nosession; do
 		nsA "$INJECT" "$kind" 1000 "$(path_addr B 1)" "$NA_PORT" 0 1 >/dev/null
