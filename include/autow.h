@@ -36,10 +36,13 @@ struct autow_sample {
  */
 uint64_t autow_queue_ns(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t rttvar_ns);
 
+/* The queueing delay that means a path is full: AUTOW_QUEUE_MIN_NS or a quarter of its base RTT, whichever is more. */
+uint64_t autow_queue_full_ns(uint64_t min_rtt_ns);
+
 /*
- * Is the path's smoothed RTT so far above its base that it must be queueing: by
- * AUTOW_QUEUE_MIN_NS or a quarter of the base, whichever is more? (The variation is not
- * taken off here: a loss-based sender's queue swings widely, and that is a queue.)
+ * Is the path's smoothed RTT so far above its base that it must be queueing, by
+ * autow_queue_full_ns? (The variation is not taken off here: a loss-based sender's
+ * queue swings widely, and that is a queue.)
  */
 bool autow_queue_long(uint64_t srtt_ns, uint64_t min_rtt_ns);
 

@@ -14,6 +14,7 @@
 #include "handshake.h"
 #include "health.h"
 #include "nack.h"
+#include "owdspan.h"
 #include "path.h"
 #include "probe.h"
 #include "reorder.h"
@@ -68,12 +69,13 @@ struct link {
 	uint32_t owd[WIRE_MAX_PATHS]; /* smoothed (our stamp - peer's stamp) of its frames: one-way delay + clock offset, us */
 	bool have_owd[WIRE_MAX_PATHS];
 	uint64_t owd_at[WIRE_MAX_PATHS]; /* when owd last took a sample */
+	struct owdspan owdspan[WIRE_MAX_PATHS]; /* the range of each path's recent one-way delays */
 	int64_t owd_rest[WIRE_MAX_PATHS]; /* what the last steps left over, in us * ns */
 	uint32_t last_stamp[WIRE_MAX_PATHS]; /* the peer's stamp of the newest frame heard on the path */
 	struct autow autow;     /* weights = "auto" */
 	struct resend resend;   /* copies of the data sent, for the peer's NACKs */
 	struct nack nack;       /* gaps in the peer's frames on each path, to NACK */
-	uint64_t nacks_sent, nacks_received, repairs_received, resend_congested;
+	uint64_t nacks_sent, nacks_received, repairs_received;
 	/* While the resend of a silent path's frames may come: the reorder hold it needs, and until when. */
 	uint64_t outage_hold, outage_until;
 	uint64_t suspect_hold; /* ... and while a path that carried the peer's data is quiet (link_repair_suspect_hold) */

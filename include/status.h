@@ -77,7 +77,6 @@ enum status_repair {
 	STATUS_REPAIR_MISSED,          /* asked for but no longer kept (or never data) */
 	STATUS_REPAIR_REPEATED,        /* asked for again after a resend */
 	STATUS_REPAIR_BUDGET,          /* refused: the resend budget was spent */
-	STATUS_REPAIR_CONGESTED,       /* refused: the path they were lost on was queueing */
 	STATUS_REPAIR_OUTAGES_ASKED,   /* paths fallen silent whose frames this end asked for */
 	STATUS_REPAIR_OUTAGE_RESENT,   /* frames this end resent for the peer's outage entries */
 	STATUS_REPAIR_COUNT

@@ -22,13 +22,16 @@ uint64_t autow_queue_ns(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t rttvar_n
 	return srtt_ns > base ? srtt_ns - base : 0;
 }
 
+uint64_t autow_queue_full_ns(uint64_t min_rtt_ns)
+{
+	uint64_t full = min_rtt_ns / AUTOW_QUEUE_FRACTION;
+
+	return full > AUTOW_QUEUE_MIN_NS ? full : AUTOW_QUEUE_MIN_NS;
+}
+
 bool autow_queue_long(uint64_t srtt_ns, uint64_t min_rtt_ns)
 {
-	uint64_t allowed = min_rtt_ns / AUTOW_QUEUE_FRACTION;
-
-	if (allowed < AUTOW_QUEUE_MIN_NS)
-		allowed = AUTOW_QUEUE_MIN_NS;
-	return srtt_ns > min_rtt_ns + allowed;
+	return srtt_ns > min_rtt_ns + autow_queue_full_ns(min_rtt_ns);
 }
 
 static bool carrying(const struct autow_sample *s)

@@ -277,7 +277,6 @@ void link_snapshot(const struct link *l, struct status *st, uint64_t now)
 	st->reorder_hold_ns = l->reorder.hold;
 	st->repair[STATUS_REPAIR_GAPS] = l->nack.gaps;
 	st->repair[STATUS_REPAIR_UNASKED] = l->nack.unasked;
-	st->repair[STATUS_REPAIR_CONGESTED] = l->resend_congested;
 	st->repair[STATUS_REPAIR_FRAMES_ASKED] = l->nack.frames;
 	st->repair[STATUS_REPAIR_NACKS_SENT] = l->nacks_sent;
 	st->repair[STATUS_REPAIR_REPAIRS_RECEIVED] = l->repairs_received;

@@ -72,12 +72,7 @@ void link_repair_keep(struct link *l, struct path *p, uint16_t flow_seq, const u
 		resend_keep(&l->resend, p->index, p->tx_seq, flow_seq, link_stamp(now), pkt, len, now);
 }
 
-/*
- * Is path i's queue building up (the long queue weights = "auto" takes for a full
- * path)? A loss there is most likely a queue that overflowed: the inner flows must see
- * it and slow down, so it is not repaired. Repairing it would keep their windows
- * growing into a queue that drops more.
- */
+/* Is path i's queue building up (the long queue weights = "auto" takes for a full path)? */
 static bool queueing(const struct link *l, unsigned i)
 {
 	const struct probe *pr = &l->probe[i];
@@ -180,9 +175,38 @@ uint64_t link_repair_suspect_hold(const struct link *l, unsigned i, uint64_t now
 	return wait ? limit + wait : 0;
 }
 
+/*
+ * Did the frames lost just before this one on path i (if any) overflow a queue? The
+ * frame that follows such a loss waited in a full queue: as long as the path's queue
+ * has lately held at most (owdspan_at_top), and either long by itself (5 ms or a quarter of
+ * its base RTT, as a full path's for weights = "auto") or on a path whose smoothed RTT says
+ * it is queueing. The inner flows must see that loss and slow down; a resend would keep
+ * their windows growing into a queue that drops more. A loss anywhere else in the
+ * queue's swing, or on a path without a queue, is random: repaired.
+ *
+ * The smoothed RTT alone lags a queue that fills within a round trip, as BBR's startup
+ * fills it, and it stays high while a loss-based sender's queue swings between full and
+ * half full, where a random loss cut its window for nothing (agg-slow links, 0.5 % loss
+ * on path 2, CUBIC: see doc/PROTOCOL.md, Loss repair). A resend carries its first
+ * stamp, which tells nothing of the queue now: the smoothed RTT decides alone.
+ */
+static bool overflowed(struct link *l, unsigned i, const struct wire_header *h, uint64_t now)
+{
+	uint32_t owd = link_stamp(now) - h->timestamp_us;
+	const struct owdspan *span = &l->owdspan[i];
+
+	if (h->type == WIRE_REPAIR)
+		return queueing(l, i);
+	owdspan_note(&l->owdspan[i], owd, now);
+	if (!owdspan_at_top(span, owd))
+		return false;
+	return queueing(l, i) ||
+	       (l->probe[i].have_rtt && owdspan_above_low(span, owd) * 1000ull >= autow_queue_full_ns(l->probe[i].min_rtt));
+}
+
 void link_repair_on_frame(struct link *l, const struct path *p, const struct wire_header *h, uint64_t now)
 {
-	uint64_t wait = queueing(l, p->index) ? 0 : link_repair_wait(l);
+	uint64_t wait = overflowed(l, p->index, h, now) ? 0 : link_repair_wait(l);
 
 	/* The numbers are followed even while no gap is wanted, so that a later gap is reported right. */
 	nack_on_frame(&l->nack, p->index, h->path_seq, h->timestamp_us, h->type != WIRE_REPAIR, now, wait);
@@ -296,12 +320,9 @@ void link_repair_on_nack(struct link *l, const uint8_t *payload, size_t len, uin
 		return;
 	p = &l->path[fast->index];
 	for (unsigned k = 0; k < n && sent < LINK_RESEND_PER_NACK; k++) {
+		/* The receiver saw whether the loss was a queue's overflow (overflowed()), and did not NACK it if so. */
 		if (e[k].path >= l->conf.npaths || !e[k].count)
 			continue;
-		if (queueing(l, e[k].path)) {
-			l->resend_congested += e[k].count;
-			continue;
-		}
 		for (unsigned j = 0; j < e[k].count && sent < LINK_RESEND_PER_NACK; j++)
 			sent += queue_resend(l, s, p, e[k].path, e[k].first + j, true, sent, now);
 	}

@@ -30,7 +30,7 @@ const char *status_repair_name(unsigned i)
 {
 	static const char *const names[STATUS_REPAIR_COUNT] = {
 		"gaps", "unasked", "frames_asked", "nacks_sent", "repairs_received", "nacks_received",
-		"resent", "missed", "repeated", "budget", "congested", "outages_asked", "outage_resent",
+		"resent", "missed", "repeated", "budget", "outages_asked", "outage_resent",
 	};
 
 	return i < STATUS_REPAIR_COUNT ? names[i] : "unknown";

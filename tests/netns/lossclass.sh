@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A queue's overflow or a random loss: a CUBIC transfer fills the queues of both paths
+# until they overflow, and path 2 also loses 1 % of its frames at random. The receiver
+# NACKs the random losses, wherever the queue stood when they happened, and the sender
+# resends them; it does not NACK the overflows, which the inner flow must see to slow down.
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/wan.sh"
+need_root
+need_netagg
+need_cmd jq iperf3
+# linkem even where netem exists: it counts its random losses and its overflows apart.
+WAN_FORCE=linkem
+
+topo_create 2 v4
+wan_shape 1 both 7500kbit 10ms
+wan_shape 2 both 2500kbit 40ms
+wan_shape 2 ab 2500kbit 40ms 1%
+write_configs v4 3 1
+{ na_up B && na_up A; } >/dev/null || die "netagg up"
+wait_ping A "$TUN_V4_B" 5 >/dev/null || die "no ping through the tunnel"
+
+bg_start B iperf3 -s -1 -p 5700 >/dev/null
+wait_listen B 5700 || die "iperf3 server"
+nsA iperf3 -c "$TUN_V4_B" -p 5700 -t 15 -C cubic -J >"$NA_TMP/tcp.json" || die "iperf3 client"
+stA=$(na_status A)
+stB=$(na_status B)
+path1=$(wan_stats 1 ab)
+path2=$(wan_stats 2 ab)
+random=$(sed -n 's/^lost=//p' <<<"$path2" | tail -1)
+overflows=$(($(sed -n 's/^queue_drops=//p' <<<"$path1" | tail -1) + $(sed -n 's/^queue_drops=//p' <<<"$path2" | tail -1)))
+asked=$(jq .repair.frames_asked <<<"$stB")
+resent=$(jq .repair.resent <<<"$stA")
+log "CUBIC, $(jq '.end.sum_received.bits_per_second / 1e6 | floor' "$NA_TMP/tcp.json") Mbit/s: the wire lost $random frames" \
+	"at random on path 2 and $overflows in full queues; B asked for $asked frames and left" \
+	"$(jq .repair.unasked <<<"$stB") gaps unasked; A resent $resent"
+check "the transfer overflowed the queues (at least 10 frames dropped)" test "$overflows" -ge 10
+check "the wire lost at least 15 frames at random on path 2" test "$random" -ge 15
+# Every frame asked for beyond the random losses would be an overflow's.
+check "no overflow was asked for (B asked for no more frames than were lost at random)" test "$asked" -le "$random"
+check "most random losses were resent (A resent at least 60 % of them)" test $((resent * 10)) -ge $((random * 6))
+finish

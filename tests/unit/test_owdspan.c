@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The one-way delay range that tells a queue's overflow from a random loss, on a synthetic clock. */
+#include "owdspan.h"
+#include "unit.h"
+
+#define MS 1000000ull
+
+/* A clock offset that puts the delays across the 32-bit wrap. */
+#define OFFSET (0xffffffffu - 40000u)
+
+/* A loss-based sender's queue: 20 ms of base delay, the queue swinging between 50 and 100 ms. */
+static void sawtooth(struct owdspan *s, uint64_t from, uint64_t to)
+{
+	for (uint64_t t = from; t < to; t += MS) {
+		uint32_t queue_us = 50000 + (uint32_t)((t / MS) % 500) * 100;
+
+		owdspan_note(s, OFFSET + 20000 + queue_us, t);
+	}
+}
+
+START_TEST(a_frame_after_an_overflow_is_at_the_top_and_a_random_loss_is_not)
+{
+	struct owdspan s = { 0 };
+
+	sawtooth(&s, 0, 3000 * MS);
+	/* Admitted just after the full queue dropped a frame: about 100 ms of queue. */
+	ck_assert(owdspan_at_top(&s, OFFSET + 20000 + 99800));
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 20000 + 99800), 49800);
+	/* Lost at random while the queue was 60 or 85 ms long. */
+	ck_assert(!owdspan_at_top(&s, OFFSET + 20000 + 60000));
+	ck_assert(!owdspan_at_top(&s, OFFSET + 20000 + 85000));
+	ck_assert(owdspan_at_top(&s, OFFSET + 20000 + 88000));
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 20000 + 40000), 0);
+}
+END_TEST
+
+START_TEST(a_queue_that_fills_for_the_first_time_is_at_the_top)
+{
+	struct owdspan s = { 0 };
+	uint64_t t = 0;
+
+	for (; t < 500 * MS; t += MS)
+		owdspan_note(&s, OFFSET + 20000, t);
+	/* A startup fills the queue within a round trip: each frame is the longest yet. */
+	for (uint32_t q = 0; q <= 100000; q += 2000, t += MS) {
+		owdspan_note(&s, OFFSET + 20000 + q, t);
+		ck_assert(owdspan_at_top(&s, OFFSET + 20000 + q));
+		ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 20000 + q), q);
+	}
+}
+END_TEST
+
+START_TEST(the_range_forgets_what_is_two_buckets_old)
+{
+	struct owdspan s = { 0 };
+	uint64_t t = 0;
+
+	owdspan_note(&s, 150000, t);
+	owdspan_note(&s, 50000, t + MS);
+	/* The next bucket: the 150 ms frame still counts. */
+	t += OWDSPAN_BUCKET_NS;
+	owdspan_note(&s, 60000, t);
+	ck_assert(!owdspan_at_top(&s, 100000));
+	/* The one after: it no longer does, and 100 ms is the top of 50..100. */
+	t += OWDSPAN_BUCKET_NS;
+	owdspan_note(&s, 100000, t);
+	ck_assert(owdspan_at_top(&s, 100000));
+	ck_assert_uint_eq(owdspan_above_low(&s, 100000), 40000);
+	/* Quiet for two buckets: only what comes next counts. */
+	t += 2 * OWDSPAN_BUCKET_NS;
+	owdspan_note(&s, 70000, t);
+	ck_assert(owdspan_at_top(&s, 70000));
+	ck_assert_uint_eq(owdspan_above_low(&s, 70000), 0);
+}
+END_TEST
+
+START_TEST(a_narrow_range_has_a_top_of_a_millisecond)
+{
+	struct owdspan s = { 0 };
+
+	owdspan_note(&s, OFFSET + 10000, 0);
+	owdspan_note(&s, OFFSET + 12000, MS);
+	/* A quarter of 2 ms is less than OWDSPAN_TOP_MIN_US. */
+	ck_assert(owdspan_at_top(&s, OFFSET + 11100));
+	ck_assert(!owdspan_at_top(&s, OFFSET + 10900));
+}
+END_TEST
+
+START_TEST(nothing_noted_is_the_top_of_nothing)
+{
+	struct owdspan s = { 0 };
+
+	ck_assert(owdspan_at_top(&s, 12345));
+	ck_assert_uint_eq(owdspan_above_low(&s, 12345), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("owdspan");
+	TCase *tc = tcase_create("owdspan");
+
+	tcase_add_test(tc, a_frame_after_an_overflow_is_at_the_top_and_a_random_loss_is_not);
+	tcase_add_test(tc, a_queue_that_fills_for_the_first_time_is_at_the_top);
+	tcase_add_test(tc, the_range_forgets_what_is_two_buckets_old);
+	tcase_add_test(tc, a_narrow_range_has_a_top_of_a_millisecond);
+	tcase_add_test(tc, nothing_noted_is_the_top_of_nothing);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
