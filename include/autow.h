@@ -16,7 +16,7 @@
 						 /* as the least queued other path's: a short-queue sender (BBR) */
 #define AUTOW_LOSS_PPM 20000                    /* loss that means a path is full (2 %) */
 #define AUTOW_GROWTH_PERCENT 10                 /* a path with room gets this much more each revision, */
-#define AUTOW_GROWTH_STEPS 4                    /* ... up to 4 times as much in a run of revisions with room
+#define AUTOW_GROWTH_STEPS 3                    /* ... up to 3 times as much in a run of revisions with room
 						 * while another path was full */
 #define AUTOW_MIN_BPS 64000                     /* below this the link is idle: weights stay */
 #define AUTOW_HEADROOM 4                        /* an estimate stays within 4x what the path delivers */
