@@ -28,13 +28,33 @@ struct probe {
 
 	/* Estimates. */
 	bool have_rtt;
-	uint64_t srtt, rttvar, min_rtt; /* ns; RFC 6298 smoothing */
+	uint64_t srtt, rttvar, min_rtt; /* ns; RFC 6298 smoothing; min_rtt: see probe_on_report */
 	int64_t lost_acc, sent_acc;     /* decayed sums (x256): loss = lost/sent */
 	uint64_t rate_bps;              /* bits per second the peer receives on the path, smoothed */
 	bool have_rate_mark;
 	uint32_t rate_mark_stamp_us, rate_mark_bytes; /* the report the next rate sample is measured from */
 	uint64_t lost_total;            /* frames the peer never heard, as far as reports tell */
+
+	/* How loaded the path was between reports, both ways, to tell RTT samples without a queue. */
+	uint32_t report_at_us;      /* this end's stamp when the last in-order report came */
+	uint32_t rx_at_report;      /* rx_bytes then */
+	uint32_t rx_rate_mark_us, rx_rate_mark; /* this end's stamp and rx_bytes at the rx rate mark */
+	uint64_t rx_rate_bps;       /* bits per second this end receives on the path, smoothed like rate_bps */
+	uint64_t peak_tx_bps, peak_rx_bps; /* the highest rate_bps and rx_rate_bps so far */
+	unsigned quiet_run;         /* in-order reports in a row whose interval was quiet */
+	/* The lowest RTT sampled after quiet intervals in the current epoch (see probe_on_report). */
+	bool quiet_epoch_started;
+	uint32_t quiet_epoch_us;    /* this end's stamp when the epoch began */
+	uint64_t quiet_min;         /* ns; 0: no such sample yet */
+	unsigned quiet_samples;
+	uint64_t min_rtt_raised;    /* times min_rtt rose to a longer base RTT */
 };
+
+/* Quiet: both ways under this share of the path's highest rate so far, or under the floor. */
+#define PROBE_QUIET_SHARE 16
+#define PROBE_QUIET_FLOOR_BPS 64000u
+#define PROBE_QUIET_EPOCH_US 10000000u /* min_rtt may rise once per epoch ... */
+#define PROBE_QUIET_SAMPLES 5          /* ... on at least this many quiet RTT samples in it */
 
 void probe_init(struct probe *pr);
 
@@ -47,8 +67,19 @@ void probe_on_unstamped(struct probe *pr, uint32_t path_seq, uint32_t len);
 /* The report to send in a keepalive at `now`. */
 void probe_report(const struct probe *pr, uint64_t now, struct wire_probe *out);
 
-/* The peer's report arrived at `now` in a keepalive stamped `stamp_us` by the peer; `now_stamp_us` is this
- * end's stamp for `now` (the one it puts in headers). */
+/*
+ * The peer's report arrived at `now` in a keepalive stamped `stamp_us` by the peer; `now_stamp_us` is this
+ * end's stamp for `now` (the one it puts in headers).
+ *
+ * min_rtt, the path's base RTT (what a path with no queue takes), falls with any lower
+ * sample. It rises when the route got longer: at the end of each PROBE_QUIET_EPOCH_US,
+ * to the lowest RTT sampled in that epoch after quiet intervals, if there were at least
+ * PROBE_QUIET_SAMPLES of them and it is higher. An interval between two in-order reports
+ * is quiet when both ways the path carried less than 1/PROBE_QUIET_SHARE of its highest
+ * rate so far (or less than PROBE_QUIET_FLOOR_BPS), and a sample counts only after two
+ * quiet intervals in a row, so that a queue had time to drain. A path kept busy, whose
+ * queue may never empty, keeps its lowest RTT: a standing queue must not pass for base RTT.
+ */
 void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us, uint32_t now_stamp_us);
 
 /* Starts the loss estimate afresh (a path that just came back). */

@@ -169,9 +169,14 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 {
 	struct wire_probe rep;
 	struct health *h = &l->health[p->index];
+	struct probe *pr = &l->probe[p->index];
+	uint64_t raised = pr->min_rtt_raised;
 
 	wire_probe_decode(payload, &rep);
-	probe_on_report(&l->probe[p->index], &rep, peer_stamp, stamp(now));
+	probe_on_report(pr, &rep, peer_stamp, stamp(now));
+	if (pr->min_rtt_raised != raised)
+		log_info("path %s: base RTT now %.1f ms, the lowest while quiet for the last 10 s", p->conf->name,
+			 (double)pr->min_rtt / 1e6);
 	link_update_hold(l);
 	if (rep.echo_hold_us != WIRE_PROBE_NO_ECHO &&
 	    health_on_peer_report(h, (uint64_t)rep.echo_hold_us * 1000, now)) {

@@ -73,19 +73,20 @@ static void rtt_sample(struct probe *pr, uint64_t r)
 		pr->min_rtt = r;
 }
 
-static void echo_sample(struct probe *pr, const struct wire_probe *rep, uint32_t now_stamp_us)
+/* The round trip the report's echo tells, in ns; false when it tells none. */
+static bool echo_rtt(const struct wire_probe *rep, uint32_t now_stamp_us, uint64_t *rtt)
 {
 	uint32_t elapsed;
 
 	if (rep->echo_hold_us == WIRE_PROBE_NO_ECHO)
-		return;
+		return false;
 	/* Both stamps are ours: the echoed one was put in a frame by this end. */
 	elapsed = now_stamp_us - rep->echo_timestamp_us;
 	if (rep->echo_hold_us > elapsed)
-		return; /* the peer held it longer than it has been away: not one of ours */
+		return false; /* the peer held it longer than it has been away: not one of ours */
 	elapsed -= rep->echo_hold_us;
-	if ((uint64_t)elapsed * 1000 <= RTT_MAX_NS)
-		rtt_sample(pr, (uint64_t)elapsed * 1000);
+	*rtt = (uint64_t)elapsed * 1000;
+	return *rtt <= RTT_MAX_NS;
 }
 
 /* Frames the peer should have heard since the last report vs. those it did; negative when late
@@ -120,14 +121,82 @@ static void rate_sample(struct probe *pr, const struct wire_probe *rep, uint32_t
 	pr->rate_mark_bytes = rep->rx_bytes;
 }
 
+/* The rate this end receives at on the path, sampled on its own clock at the peer's reports. */
+static void rx_rate_sample(struct probe *pr, uint32_t now_stamp_us)
+{
+	uint32_t gap = now_stamp_us - pr->rx_rate_mark_us;
+	uint64_t bps;
+
+	if (pr->have_report && gap < RATE_GAP_MIN_US)
+		return;
+	if (pr->have_report && gap <= RATE_GAP_MAX_US) {
+		bps = (uint64_t)(uint32_t)(pr->rx_bytes - pr->rx_rate_mark) * 8 * 1000000 / gap;
+		pr->rx_rate_bps = pr->rx_rate_bps ? pr->rx_rate_bps - pr->rx_rate_bps / 4 + bps / 4 : bps;
+	}
+	pr->rx_rate_mark_us = now_stamp_us;
+	pr->rx_rate_mark = pr->rx_bytes;
+}
+
+static bool below(uint64_t bytes, uint32_t gap_us, uint64_t peak_bps)
+{
+	uint64_t limit = peak_bps / PROBE_QUIET_SHARE > PROBE_QUIET_FLOOR_BPS ? peak_bps / PROBE_QUIET_SHARE
+									     : PROBE_QUIET_FLOOR_BPS;
+
+	return bytes * 8 * 1000000 <= limit * gap_us;
+}
+
+/* Did the path carry little both ways since the last in-order report? */
+static bool quiet_interval(const struct probe *pr, const struct wire_probe *rep, uint32_t now_stamp_us)
+{
+	uint32_t gap = now_stamp_us - pr->report_at_us;
+
+	if (!pr->have_report || gap == 0 || gap > RATE_GAP_MAX_US)
+		return false;
+	return below((uint32_t)(rep->rx_bytes - pr->last.rx_bytes), gap, pr->peak_tx_bps) &&
+	       below((uint32_t)(pr->rx_bytes - pr->rx_at_report), gap, pr->peak_rx_bps);
+}
+
+/* The epoch's lowest quiet RTT becomes the base RTT if the route got longer; then a new epoch. */
+static void quiet_epoch(struct probe *pr, uint32_t now_stamp_us)
+{
+	if (pr->quiet_epoch_started && now_stamp_us - pr->quiet_epoch_us < PROBE_QUIET_EPOCH_US)
+		return;
+	if (pr->quiet_samples >= PROBE_QUIET_SAMPLES && pr->quiet_min > pr->min_rtt) {
+		pr->min_rtt = pr->quiet_min;
+		pr->min_rtt_raised++;
+	}
+	pr->quiet_epoch_started = true;
+	pr->quiet_epoch_us = now_stamp_us;
+	pr->quiet_min = 0;
+	pr->quiet_samples = 0;
+}
+
 void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us, uint32_t now_stamp_us)
 {
-	echo_sample(pr, rep, now_stamp_us);
-	if (pr->have_report && diff32(stamp_us, pr->last_stamp_us) <= 0)
+	bool fresh = !pr->have_report || diff32(stamp_us, pr->last_stamp_us) > 0;
+	uint64_t rtt;
+
+	if (fresh)
+		pr->quiet_run = quiet_interval(pr, rep, now_stamp_us) ? pr->quiet_run + 1 : 0;
+	if (echo_rtt(rep, now_stamp_us, &rtt)) {
+		rtt_sample(pr, rtt);
+		if (fresh && pr->quiet_run >= 2) {
+			pr->quiet_min = pr->quiet_samples && pr->quiet_min < rtt ? pr->quiet_min : rtt;
+			pr->quiet_samples++;
+		}
+	}
+	if (pr->have_rtt)
+		quiet_epoch(pr, now_stamp_us);
+	if (!fresh)
 		return; /* reordered behind a newer report: its counters are stale */
 	if (pr->have_report)
 		loss_sample(pr, rep);
 	rate_sample(pr, rep, stamp_us);
+	rx_rate_sample(pr, now_stamp_us);
+	pr->peak_tx_bps = pr->rate_bps > pr->peak_tx_bps ? pr->rate_bps : pr->peak_tx_bps;
+	pr->peak_rx_bps = pr->rx_rate_bps > pr->peak_rx_bps ? pr->rx_rate_bps : pr->peak_rx_bps;
+	pr->report_at_us = now_stamp_us;
+	pr->rx_at_report = pr->rx_bytes;
 	pr->last = *rep;
 	pr->last_stamp_us = stamp_us;
 	pr->have_report = true;

@@ -165,6 +165,112 @@ START_TEST(a_reordered_old_report_changes_nothing)
 }
 END_TEST
 
+/*
+ * A path between A and B, one report from B every 100 ms of the synthetic clock. In
+ * each interval A sends `tx` bytes and B `rx` bytes on it besides an 88-byte keepalive
+ * each way; A's last frame of the interval comes back echoed after `rtt`.
+ */
+struct bed {
+	struct probe a, b;
+	uint64_t t;
+	uint32_t a_seq, b_seq;
+};
+
+static void bed_init(struct bed *d)
+{
+	probe_init(&d->a);
+	probe_init(&d->b);
+	d->t = 1000 * MS;
+	d->a_seq = d->b_seq = 0;
+}
+
+static void bed_run(struct bed *d, uint64_t ms, uint64_t rtt, uint32_t tx, uint32_t rx)
+{
+	for (uint64_t end = d->t + ms * MS; d->t < end; d->t += 100 * MS) {
+		struct wire_probe rep;
+
+		probe_on_frame(&d->b, d->b_seq++, stamp(d->t - rtt), tx + 88, d->t - rtt / 2);
+		probe_on_frame(&d->a, d->a_seq++, stamp(d->t), rx + 88, d->t);
+		probe_report(&d->b, d->t - rtt / 2, &rep);
+		probe_on_report(&d->a, &rep, stamp(d->t - rtt / 2), stamp(d->t));
+	}
+}
+
+/* `cycles` times: busy_ms of 10 Mbit/s from A with an RTT of busy_rtt, then quiet_ms of nothing with quiet_rtt. */
+static void bed_alternate(struct bed *d, unsigned cycles, uint64_t busy_ms, uint64_t busy_rtt, uint64_t quiet_ms,
+			  uint64_t quiet_rtt)
+{
+	for (unsigned i = 0; i < cycles; i++) {
+		bed_run(d, busy_ms, busy_rtt, 125000, 0);
+		bed_run(d, quiet_ms, quiet_rtt, 0, 0);
+	}
+}
+
+START_TEST(base_rtt_follows_a_longer_route_once_the_path_is_quiet)
+{
+	struct bed d;
+
+	bed_init(&d);
+	bed_run(&d, 12000, 20 * MS, 0, 0);
+	ck_assert_uint_eq(d.a.min_rtt, 20 * MS);
+	/* The route changes: every round trip now takes 60 ms. Not at once ... */
+	bed_run(&d, 5000, 60 * MS, 0, 0);
+	ck_assert_uint_eq(d.a.min_rtt, 20 * MS);
+	/* ... but by the end of the first epoch that saw only the new route. */
+	bed_run(&d, 15000, 60 * MS, 0, 0);
+	ck_assert_uint_eq(d.a.min_rtt, 60 * MS);
+	ck_assert_uint_eq(d.a.min_rtt_raised, 1);
+	/* Back on the short route: a lower sample counts at once. */
+	bed_run(&d, 200, 20 * MS, 0, 0);
+	ck_assert_uint_eq(d.a.min_rtt, 20 * MS);
+}
+END_TEST
+
+START_TEST(a_standing_queue_does_not_pass_for_base_rtt)
+{
+	struct bed d;
+
+	bed_init(&d);
+	bed_run(&d, 3000, 20 * MS, 0, 0);
+	/* Bulk data at 10 Mbit/s each way for a minute behind a queue that never drains: 80 ms. */
+	bed_run(&d, 60000, 80 * MS, 125000, 0);
+	ck_assert_uint_eq(d.a.min_rtt, 20 * MS);
+	bed_run(&d, 60000, 80 * MS, 0, 125000);
+	ck_assert_uint_eq(d.a.min_rtt, 20 * MS);
+	/* Light traffic (under 1/16 of the path's peak) lets the same queue drain: 20 ms again. */
+	bed_run(&d, 30000, 20 * MS, 6000, 6000);
+	ck_assert_uint_eq(d.a.min_rtt, 20 * MS);
+	ck_assert_uint_eq(d.a.min_rtt_raised, 0);
+}
+END_TEST
+
+START_TEST(short_lulls_in_a_transfer_are_not_quiet)
+{
+	struct bed d;
+
+	bed_init(&d);
+	bed_run(&d, 3000, 20 * MS, 0, 0);
+	/* A transfer that pauses for one report interval in four: each pause echoes a queue not yet drained. */
+	bed_alternate(&d, 200, 300, 80 * MS, 100, 70 * MS);
+	ck_assert_uint_eq(d.a.min_rtt, 20 * MS);
+	/* Two quiet intervals in a row do count (the second one's sample). */
+	bed_alternate(&d, 200, 300, 80 * MS, 200, 70 * MS);
+	ck_assert_uint_eq(d.a.min_rtt, 70 * MS);
+}
+END_TEST
+
+START_TEST(too_few_quiet_samples_leave_the_base_rtt)
+{
+	struct bed d;
+
+	bed_init(&d);
+	bed_run(&d, 3000, 20 * MS, 0, 0);
+	/* Quiet, on a longer route, for two report intervals in every 10 s: one sample per epoch. */
+	bed_alternate(&d, 10, 9800, 60 * MS, 200, 60 * MS);
+	ck_assert_uint_eq(d.a.min_rtt, 20 * MS);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("probe");
@@ -179,6 +285,10 @@ int main(void)
 	tcase_add_test(tc, loss_recovers_after_a_bad_spell);
 	tcase_add_test(tc, rate_is_bytes_heard_over_the_peers_clock);
 	tcase_add_test(tc, a_reordered_old_report_changes_nothing);
+	tcase_add_test(tc, base_rtt_follows_a_longer_route_once_the_path_is_quiet);
+	tcase_add_test(tc, a_standing_queue_does_not_pass_for_base_rtt);
+	tcase_add_test(tc, short_lulls_in_a_transfer_are_not_quiet);
+	tcase_add_test(tc, too_few_quiet_samples_leave_the_base_rtt);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
