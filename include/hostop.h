@@ -25,6 +25,13 @@ int hostop_sysctl_read(const char *key, char *value, size_t len);
 bool hostop_apply(const struct hostchange *c, char *why, size_t whylen);
 
 /*
+ * Adds route r again if it is missing (a re-created device took it along): 1 when it was
+ * added, 0 when it was there already, -1 with the errno text in why (its device or the
+ * gateway's subnet not back yet, say).
+ */
+int hostop_route_restore(const struct hostchange_route *r, char *why, size_t whylen);
+
+/*
  * Unmakes c: writes a sysctl's old value back, deletes a rule or route, deletes a filter
  * rule if "-C" finds it. Already gone counts as done: a device that disappeared took its
  * routes and sysctls along. False with the reason in why.

@@ -43,6 +43,9 @@ bool setup_apply(const char *journal, const char *group, const struct hostchange
  */
 bool setup_undo(const char *journal, const char *group, char *err, size_t errlen);
 
+/* The routes the journal holds, of every group, in order: at most max into out; 0 without a journal. */
+size_t setup_routes(const char *journal, struct hostchange_route *out, size_t max);
+
 /* The number of journal entries of `group` (NULL: all); 0 without a journal, -1 if unreadable. */
 int setup_pending(const char *journal, const char *group);
 

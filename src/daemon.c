@@ -23,6 +23,7 @@
 #include "privdrop.h"
 #include "rawlink.h"
 #include "rebind.h"
+#include "routekeep.h"
 #include "rundir.h"
 
 #define MAX_CTL_CONNS 8
@@ -59,6 +60,7 @@ struct daemon {
 	ev_timer tick;
 	ev_timer reorder; /* the next deadline of the reorder buffer */
 	struct netmon netmon; /* device and address changes, for rebind */
+	struct routekeep routes; /* the host set-up's routes, put back after a device is re-created */
 	ev_io netmon_io;
 	ev_signal sigint, sigterm, sighup;
 	const char *file; /* the config, read again on SIGHUP */
@@ -168,6 +170,7 @@ static void on_netmon_event(const struct netmon_event *e, void *arg)
 	struct netmon_batch *b = arg;
 
 	rebind_on_event(&b->d->link, e, b->now, &b->reopened);
+	routekeep_on_event(&b->d->routes, e);
 }
 
 static void on_netmon(struct ev_loop *loop, ev_io *w, int revents)
@@ -216,6 +219,7 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 
 		rebind_check(&d->link, mono_ns(), &reopened);
 		rewatch_paths(d, reopened);
+		routekeep_check(&d->routes);
 	}
 	notify_send("READY=1");
 }
@@ -363,8 +367,17 @@ static bool start(struct daemon *d, const struct conf *c, char *err, size_t errl
 		return false;
 	d->pid_written = write_pid_file(d->pid_path, err, errlen);
 	/* Everything privileged is done: the TUN, sockets and files are open. Raw mode keeps
-	 * CAP_NET_ADMIN alone: the kernel checks it on every NFQUEUE verdict. */
-	return d->pid_written && privdrop(c->user, d->raw, err, errlen);
+	 * CAP_NET_ADMIN alone: the kernel checks it on every NFQUEUE verdict; so does a link
+	 * whose host set-up added routes, to add them back after a device is re-created. */
+	if (!d->raw && d->pid_written) {
+		char journal[PATH_MAX];
+
+		rundir_file(journal, sizeof(journal), c->interface, ".journal");
+		if (routekeep_load(&d->routes, journal))
+			log_info("keeping CAP_NET_ADMIN to add back %zu routes of the host set-up if their devices are re-created",
+				 d->routes.n);
+	}
+	return d->pid_written && privdrop(c->user, d->raw || d->routes.n, err, errlen);
 }
 
 static void watch_link(struct daemon *d)

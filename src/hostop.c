@@ -263,6 +263,15 @@ bool hostop_apply(const struct hostchange *c, char *why, size_t whylen)
 	return errfmt(why, whylen, "unknown kind");
 }
 
+int hostop_route_restore(const struct hostchange_route *r, char *why, size_t whylen)
+{
+	int e = route_send(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+
+	if (e == EEXIST)
+		return 0;
+	return e ? (errno_ok(e, why, whylen), -1) : 1;
+}
+
 bool hostop_undo(const struct hostchange *c, char *why, size_t whylen)
 {
 	int e;

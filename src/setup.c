@@ -339,6 +339,20 @@ int setup_pending(const char *journal, const char *group)
 	return n;
 }
 
+size_t setup_routes(const char *journal, struct hostchange_route *out, size_t max)
+{
+	struct journal j;
+	size_t n = 0;
+
+	if (journal_read(journal, &j))
+		return 0;
+	for (size_t i = 0; i < j.n && n < max; i++)
+		if (j.e[i].parsed && j.e[i].c.kind == HOSTCHANGE_ROUTE)
+			out[n++] = j.e[i].c.u.route;
+	journal_free(&j);
+	return n;
+}
+
 /* ------------------------------------------------------------------ dry run */
 
 bool setup_prune(struct hostchange *plan, size_t *n, char *err, size_t errlen)

@@ -4,7 +4,8 @@
 # (a) the address of a wildcard path changes mid-transfer (as behind a NAT or on a new
 # DHCP lease): the transfer completes intact and the accepting side follows the new
 # source; (c) path devices deleted and re-created (a modem re-dialling: a new ifindex)
-# are re-bound and carry data again while the other path never fails; (b) the specific
+# are re-bound and carry data again while the other path never fails, and the route of
+# the host set-up that went with a device is added back; (b) the specific
 # local address of a path disappears and comes back: the path goes down and comes back.
 . "$(dirname "$0")/../lib/netns.sh"
 need_root
@@ -106,8 +107,17 @@ check "A logs 'path p1: local address 198.18.1.1 gone'" grep -q "path p1: local 
 # ---------------------------------------------------------------- (c) devices re-created
 fails="$(st A 2 failures):$(st A 3 failures)"
 check "p2 and p3 never failed so far (failures $fails)" [ "$fails" = 0:0 ]
+# The host set-up's route of p3's table goes with path3; the daemon must add it back.
+p3route=$(awk '$2 == "route" && / dev path3 / { sub(/^[^ ]+ route /, ""); print; exit }' "$(na_rundir A)/$IF_A.journal")
+p3table=${p3route##* table }
+check "the set-up routed p3 through path3 in a table of its own ($p3route)" \
+	grep -q "dev path3" <(nsA ip route show table "${p3table:-none}" 2>/dev/null)
+check "the daemon kept CAP_NET_ADMIN alone for that (CapEff 0000000000001000)" \
+	grep -qx "CapEff:[[:space:]]*0000000000001000" "/proc/$apid/status"
 nsA ip link del path1
 nsA ip link del path3
+check "deleting path3 took the route along" \
+	test -z "$(nsA ip route show table "${p3table:-none}" 2>/dev/null | grep "dev path3")"
 down=$(ms_until A 1 down 3000)
 log "(c) path1 and path3 deleted: A shows p1 down after $down ms, p3 $(st A 3 state)"
 _host_side A 1 || die "re-creating path1"
@@ -117,6 +127,9 @@ up3=$(ms_until A 3 up 5000)
 log "(c) re-created: p1 up after $up1 ms, p3 after $up3 ms more"
 check "p1 (any address on path1) is up again within 3 s ($up1 ms)" faster "$up1" 3000
 check "p3 (198.18.3.1 on path3) is up again within 3 s ($up3 ms)" faster "$up3" 3000
+check "A added the route of p3's table back (${p3route%% table *})" \
+	wait_for "nsA ip route show table ${p3table:-none} 2>/dev/null | grep -q 'dev path3'"
+check "A logs it: 'route ... dev path3 ...: added back'" grep -q "route .* dev path3 .*: added back" "$alog"
 for i in 1 3; do
 	idx=$(nsA cat "/sys/class/net/path$i/ifindex")
 	check "A logs 'path p$i: re-bound to path$i (ifindex $idx)'" \
