@@ -16,6 +16,7 @@
 #include "nack.h"
 #include "owdspan.h"
 #include "path.h"
+#include "police.h"
 #include "probe.h"
 #include "reorder.h"
 #include "resend.h"
@@ -74,6 +75,7 @@ struct link {
 	uint32_t last_stamp[WIRE_MAX_PATHS]; /* the peer's stamp of the newest frame heard on the path */
 	struct autow autow;     /* weights = "auto" */
 	struct resend resend;   /* copies of the data sent, for the peer's NACKs */
+	struct police police;   /* the paths left after a failure, held to what they deliver */
 	struct nack nack;       /* gaps in the peer's frames on each path, to NACK */
 	uint64_t nacks_sent, nacks_received, repairs_received;
 	/* While the resend of a silent path's frames may come: the reorder hold it needs, and until when. */
@@ -90,6 +92,8 @@ struct link {
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
 	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
 	uint64_t data_tx_since[WIRE_MAX_PATHS]; /* start of the current run of data sent on it */
+	uint64_t full_at[WIRE_MAX_PATHS];   /* when the path was last seen full from here (link_note_full) */
+	uint64_t full_rate[WIRE_MAX_PATHS]; /* the rate the peer received on it then, bits per second */
 	uint64_t seq;            /* next global sequence number */
 	uint64_t now;            /* of the packet being delivered, for callbacks that need it */
 	uint16_t flow_seq[FLOW_BUCKETS]; /* next sequence number per flow bucket of the data sent */
@@ -145,6 +149,21 @@ void link_update_hold(struct link *l);
 #define LINK_RESEND_PER_NACK 64 /* frames resent for one NACK at most (and at most LINK_TUN_BATCH) */
 /* The longest the receiver waits for the resend of a silent path's frames, after it took the path down. */
 #define LINK_OUTAGE_WAIT_MAX_NS (300ull * 1000000ull)
+/*
+ * Policing after a failure (police.h): a path left is held to this share of the rate the
+ * peer received on it, for this long after the failure or until a path comes back, if it
+ * was full in our direction: its smoothed RTT LINK_POLICE_QUEUE_NS (or half its base RTT)
+ * above the base, and carrying at least LINK_POLICE_SENDER_RATIO times as much from us as
+ * to us (the queue a round trip shows is then ours, not the peer's data's: the receiver
+ * of a bulk transfer must not police its acknowledgements).
+ */
+#define LINK_POLICE_PERCENT 100
+#define LINK_POLICE_NS (3000ull * 1000000ull)
+#define LINK_POLICE_QUEUE_NS (20ull * 1000000ull)
+#define LINK_POLICE_SENDER_RATIO 4
+/* A path seen full this shortly before the failure counts as full: a failure drains the
+ * queues of the paths left for a while (a pacing sender waits for its losses to be found). */
+#define LINK_POLICE_FULL_RECENT_NS (1000ull * 1000000ull)
 /* The shortest quiet that makes a busy path suspect (health_quiet): the hosts' scheduling noise. */
 #define LINK_SUSPECT_MIN_NS (10ull * 1000000ull)
 
@@ -214,6 +233,9 @@ void link_fill_data_header(struct link *l, struct path *p, uint8_t type, uint8_t
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now);
 /* Tells the scheduler which paths to use: the up ones, and backup paths only while no other is up. */
 void link_schedule(struct link *l);
+
+/* Notes, at each tick, which paths are full from here and at what rate: what a failure's policing starts from. */
+void link_note_full(struct link *l, uint64_t now);
 
 /* Takes `from` as path p's peer address (only ever after p's frame proved authentic). */
 void link_learn_peer(struct link *l, struct path *p, const struct endpoint *from, uint64_t now);

@@ -22,6 +22,7 @@ enum drop_reason {
 	DROP_NO_SESSION,                    /* sealed under a key id this end does not hold */
 	DROP_NO_KEY,                        /* inner packet read before any session was set up */
 	DROP_BAD_HANDSHAKE,                 /* authentic handshake this end cannot accept (cipher, epoch, stale) */
+	DROP_POLICED,                       /* inner packet over the rate of a path left after a failure (police.h) */
 	DROP_REASON_COUNT
 };
 

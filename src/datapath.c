@@ -128,8 +128,16 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 			break;
 		p = route(l, len, &s);
 		if (p) {
+			unsigned bucket = flow_bucket(frame + WIRE_HEADER_LEN, len);
+			bool resent = police_tcp_resent(&l->police, bucket, frame + WIRE_HEADER_LEN, len);
 			/* Numbered per flow bucket, so the receiver can restore each flow's order. */
-			uint16_t fseq = l->flow_seq[flow_bucket(frame + WIRE_HEADER_LEN, len)]++;
+			uint16_t fseq;
+
+			if (!police_pass(&l->police, p->index, len + WIRE_HEADER_LEN + WIRE_TAG_LEN, resent, now)) {
+				l->drop[DROP_POLICED]++;
+				continue;
+			}
+			fseq = l->flow_seq[bucket]++;
 
 			note_data_sent(l, p->index, now);
 			link_repair_keep(l, p, fseq, frame + WIRE_HEADER_LEN, len, now);

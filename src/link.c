@@ -127,6 +127,7 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 	}
 	sched_init(&l->sched, l->conf.npaths, weights);
 	autow_init(&l->autow, l->conf.npaths, weights, now);
+	police_init(&l->police);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		/* A returning path must be heard for half a down_after before it is trusted again. */
 		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, down_after / 2, now);
@@ -214,15 +215,64 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 	keying_set_ciphers(l);
 }
 
+/*
+ * Is path i full in our direction: a standing queue (LINK_POLICE_QUEUE_NS, or half the
+ * base RTT), with mostly our data on it (LINK_POLICE_SENDER_RATIO)? Only then is the rate
+ * the peer receives at the path's capacity: a paced flow that leaves room makes a queue
+ * of a few ms too (30 Mbit/s over 50 Mbit/s: 5-6 ms), and holding it to what it carried
+ * then would cut it in half.
+ */
+static bool full_from_here(const struct link *l, unsigned i)
+{
+	const struct probe *pr = &l->probe[i];
+	uint64_t standing = pr->min_rtt / 2 > LINK_POLICE_QUEUE_NS ? pr->min_rtt / 2 : LINK_POLICE_QUEUE_NS;
+
+	return pr->have_rtt && pr->rate_bps && pr->srtt >= pr->min_rtt + standing &&
+	       pr->rate_bps >= LINK_POLICE_SENDER_RATIO * pr->rx_rate_bps;
+}
+
+void link_note_full(struct link *l, uint64_t now)
+{
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		if (health_usable(&l->health[i]) && full_from_here(l, i)) {
+			l->full_at[i] = now;
+			l->full_rate[i] = l->probe[i].rate_bps;
+		}
+}
+
+/* Path `lost` went down: the paths left that were full take its traffic too, more than they can carry. */
+static void police_paths_left(struct link *l, unsigned lost)
+{
+	uint64_t at = l->health[lost].state_since, rate;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		if (i == lost || !l->sched.up[i] || !l->full_at[i] || l->full_at[i] + LINK_POLICE_FULL_RECENT_NS < at)
+			continue;
+		rate = l->full_rate[i] / 100 * LINK_POLICE_PERCENT;
+		police_start(&l->police, i, rate, at, at + LINK_POLICE_NS);
+		log_info("path %s: watched for %llu ms, held to %.1f Mbit/s if overloaded: it was full, and takes what path %s carried",
+			 l->path[i].conf->name, (unsigned long long)(LINK_POLICE_NS / 1000000), (double)rate / 1e6,
+			 l->path[lost].conf->name);
+	}
+}
+
 void link_schedule(struct link *l)
 {
-	bool normal_up = false;
+	bool normal_up = false, was_up[WIRE_MAX_PATHS];
 
-	for (unsigned i = 0; i < l->conf.npaths; i++)
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		normal_up = normal_up || (health_usable(&l->health[i]) && !l->conf.path[i].backup);
+		was_up[i] = l->sched.up[i];
+	}
 	for (unsigned i = 0; i < l->conf.npaths; i++)
 		sched_set_up(&l->sched, i,
 			     health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up));
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		if (was_up[i] && !l->sched.up[i] && l->health[i].state == PATH_DOWN)
+			police_paths_left(l, i);
+		else if (!was_up[i] && l->sched.up[i])
+			police_stop(&l->police); /* a path came back: room again */
+	}
 	link_update_hold(l);
 }
 

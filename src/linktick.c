@@ -170,4 +170,5 @@ void link_tick(struct link *l, uint64_t now)
 		probe_path(l, i, now, probe);
 	}
 	link_update_suspicion(l, now);
+	link_note_full(l, now);
 }

@@ -17,6 +17,7 @@ const char *drop_reason_name(unsigned reason)
 		[DROP_NO_SESSION - WIRE_ERROR_COUNT] = "no_session",
 		[DROP_NO_KEY - WIRE_ERROR_COUNT] = "no_key",
 		[DROP_BAD_HANDSHAKE - WIRE_ERROR_COUNT] = "bad_handshake",
+		[DROP_POLICED - WIRE_ERROR_COUNT] = "policed",
 	};
 
 	if (reason < WIRE_ERROR_COUNT)
