@@ -159,7 +159,7 @@ void link_update_hold(struct link *l);
  */
 #define LINK_POLICE_PERCENT 100
 #define LINK_POLICE_NS (3000ull * 1000000ull)
-#define LINK_POLICE_QUEUE_NS (20ull * 1000000ull)
+#define LINK_POLICE_QUEUE_NS (10ull * 1000000ull)
 #define LINK_POLICE_SENDER_RATIO 4
 /* A path seen full this shortly before the failure counts as full: a failure drains the
  * queues of the paths left for a while (a pacing sender waits for its losses to be found). */
