@@ -72,6 +72,7 @@ struct conf {
 	bool host_setup; /* up makes the sysctl, rule and route changes the paths need (default true) */
 	bool reorder;    /* udp: the receiver restores each flow's order (default true; live) */
 	bool repair;     /* udp: frames lost on a path are asked for again and resent (default true; live) */
+	bool fast_acks;  /* udp: bare TCP ACKs go on the path of lowest RTT, unequalised (default true; live) */
 	bool auto_weights; /* udp: weights = "auto": weights follow measured capacity, starting from the paths' (live) */
 	bool forwarding; /* up enables IP forwarding (a router bonding a LAN); default false */
 	unsigned queue;  /* raw mode: NFQUEUE number */

@@ -19,13 +19,21 @@
 #define HS_PUB_LEN 32
 #define HS_SEC_LEN 32
 #define HS_MAC_LEN 32
-/* INIT payload: e_pub(32) timestamp(8) epoch(1) ciphers(1) reserved(6) mac(32) */
+/* INIT payload: e_pub(32) timestamp(8) epoch(1) ciphers(1) features(1) reserved(5) mac(32) */
 #define HS_INIT_LEN 80
-/* RESP payload: e_pub(32) cipher(1) reserved(7) mac(32) */
+/* RESP payload: e_pub(32) cipher(1) features(1) reserved(6) mac(32) */
 #define HS_RESP_LEN 72
 
 /* A set of ciphers, as offered in an INIT. */
 #define HS_CIPHER_BIT(c) (1u << (c))
+
+/*
+ * What each end can take from the other, beyond the frames of the first protocol: the
+ * initiator's set in its INIT, the responder's in its RESP. Each end sends the other
+ * only what the other announced. A peer that predates a bit leaves it clear.
+ */
+#define HS_FEATURE_EXPRESS 0x01u /* WIRE_EXPRESS frames (express.h) */
+#define HS_FEATURES HS_FEATURE_EXPRESS /* what this build takes */
 
 /* MAC keys derived once from the pre-shared key; one per message kind, so neither can be reflected as the other. */
 struct hs_keys {
@@ -39,6 +47,7 @@ struct hs_init {
 	uint64_t timestamp; /* initiator's wall clock, ns: must grow, so old INITs cannot be replayed */
 	uint8_t epoch;      /* 1..127: names the session in the key id of sealed frames */
 	uint8_t ciphers;    /* HS_CIPHER_BIT set of what the initiator can use */
+	uint8_t features;   /* HS_FEATURE_* set of what the initiator takes */
 };
 
 void hs_derive(const uint8_t psk[HS_PSK_LEN], struct hs_keys *k);
@@ -51,13 +60,13 @@ void hs_write_init(const struct hs_keys *k, const uint8_t *header, const struct 
 bool hs_read_init(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
 		  struct hs_init *out);
 
-/* Writes the RESP payload, with the cipher chosen, bound by its MAC to the INIT it answers. */
+/* Writes the RESP payload, with the cipher chosen and the responder's features, bound by its MAC to the INIT it answers. */
 void hs_write_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t e_pub[HS_PUB_LEN],
-		   uint8_t cipher, const struct hs_init *answered, uint8_t *out);
+		   uint8_t cipher, uint8_t features, const struct hs_init *answered, uint8_t *out);
 
-/* Checks a RESP against the INIT we sent; on success copies the responder's public key and cipher. */
+/* Checks a RESP against the INIT we sent; on success copies the responder's public key, cipher and features. */
 bool hs_read_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
-		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher);
+		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher, uint8_t *features);
 
 /*
  * The cipher a responder able to use `mine` picks for an INIT offering `offered`:

@@ -89,6 +89,8 @@ struct link {
 	uint64_t next_report[WIRE_MAX_PATHS]; /* ... and when one must go in any case (every probe interval) */
 	uint64_t tick_tx_bytes[WIRE_MAX_PATHS], tick_rx_bytes[WIRE_MAX_PATHS]; /* path counters at the last tick */
 	uint64_t keepalives[WIRE_MAX_PATHS], keepalives_spared[WIRE_MAX_PATHS]; /* sent; left out for data */
+	uint64_t fast_acks_sent[WIRE_MAX_PATHS], fast_acks_received[WIRE_MAX_PATHS]; /* WIRE_EXPRESS frames */
+	int ack_path; /* the path bare TCP ACKs took last (express.h); -1: none yet */
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
 	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
 	uint64_t data_tx_since[WIRE_MAX_PATHS]; /* start of the current run of data sent on it */

@@ -23,6 +23,7 @@ struct session {
 	bool mine;      /* this end initiated the handshake */
 	bool confirmed; /* the peer holds the keys: safe to send with */
 	uint8_t epoch;  /* 1..SESSION_EPOCH_MAX, chosen by the initiator */
+	uint8_t peer_features; /* HS_FEATURE_* set the peer announced in the handshake */
 	uint64_t created;
 	uint64_t tx_frames; /* sealed under tx so far: rekey long before a cipher's limits */
 	struct seal_key tx, rx;

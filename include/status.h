@@ -49,6 +49,7 @@ struct status_path {
 	uint64_t equalize_ns; /* how long its packets now wait to match the slowest path's delay */
 	uint64_t state_ns;    /* how long it has been in its state (standby: in up or degraded) */
 	uint64_t keepalives, keepalives_spared; /* keepalives sent; fast ones left out while data spoke for them */
+	uint64_t fast_acks_sent, fast_acks_received; /* bare TCP ACKs sent ahead of the delay equalisation (express.h) */
 };
 
 /* The receiver's reorder buffer (see reorder.h for what each counts). */

@@ -180,6 +180,8 @@ void conf_print(FILE *out, const struct conf *c)
 		fprintf(out, "reorder = false;\n");
 	if (!c->repair)
 		fprintf(out, "repair = false;\n");
+	if (!c->fast_acks)
+		fprintf(out, "fast_acks = false;\n");
 	if (c->auto_weights)
 		fprintf(out, "weights = \"auto\";\n");
 	print_common(out, c);

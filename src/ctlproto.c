@@ -132,6 +132,8 @@ static void put_path(struct out *o, const struct status_path *p)
 	    (unsigned long long)p->equalize_ns, (unsigned long long)p->state_ns);
 	put(o, "keepalives=%llu\nkeepalives_spared=%llu\n", (unsigned long long)p->keepalives,
 	    (unsigned long long)p->keepalives_spared);
+	put(o, "fast_acks_sent=%llu\nfast_acks_received=%llu\n", (unsigned long long)p->fast_acks_sent,
+	    (unsigned long long)p->fast_acks_received);
 }
 
 size_t ctlproto_format_status(const struct status *st, char *buf, size_t len)
@@ -219,7 +221,8 @@ static bool parse_path_counter(struct status_path *p, const char *k, const char 
 		{ "rttvar_ns", &p->rttvar_ns },   { "min_rtt_ns", &p->min_rtt_ns }, { "lost", &p->lost },
 		{ "rate_bps", &p->rate_bps },     { "failures", &p->failures },   { "equalize_ns", &p->equalize_ns },
 		{ "state_ns", &p->state_ns },     { "keepalives", &p->keepalives },
-		{ "keepalives_spared", &p->keepalives_spared },
+		{ "keepalives_spared", &p->keepalives_spared }, { "fast_acks_sent", &p->fast_acks_sent },
+		{ "fast_acks_received", &p->fast_acks_received },
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

@@ -4,9 +4,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "express.h"
 #include "flow.h"
 #include "link.h"
 #include "log.h"
+#include "tcpseg.h"
 
 uint32_t link_stamp(uint64_t now)
 {
@@ -94,9 +96,32 @@ static size_t read_inner(struct link *l, uint8_t *frame)
 	}
 }
 
-/* Picks a path and a session for an inner packet of len bytes; NULL (counted) when there is none. */
-static struct path *route(struct link *l, size_t len, struct session **s)
+/*
+ * The path for a bare TCP ACK, of lowest RTT (express.h); NULL when it goes with the
+ * data: fast_acks off, a peer that takes no express frames, or no path with an RTT yet.
+ */
+static struct path *ack_route(struct link *l, const struct session *s, const uint8_t *pkt, size_t len)
 {
+	bool candidate[WIRE_MAX_PATHS];
+	uint64_t srtt[WIRE_MAX_PATHS];
+
+	if (!l->conf.fast_acks || !(s->peer_features & HS_FEATURE_EXPRESS) || !tcpseg_pure_ack(pkt, len))
+		return NULL;
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		candidate[i] = l->sched.up[i] && l->probe[i].have_rtt;
+		srtt[i] = l->probe[i].srtt;
+	}
+	l->ack_path = express_path(l->conf.npaths, candidate, srtt, l->ack_path);
+	return l->ack_path < 0 ? NULL : &l->path[l->ack_path];
+}
+
+/*
+ * Picks a path and a session for the inner packet pkt of len bytes; NULL (counted) when
+ * there is none. *express: it goes as a WIRE_EXPRESS frame, outside the schedule.
+ */
+static struct path *route(struct link *l, const uint8_t *pkt, size_t len, struct session **s, bool *express)
+{
+	struct path *ack;
 	int pick;
 
 	if (len > l->mtu) {
@@ -108,6 +133,9 @@ static struct path *route(struct link *l, size_t len, struct session **s)
 		l->drop[DROP_NO_KEY]++;
 		return NULL;
 	}
+	*express = (ack = ack_route(l, *s, pkt, len)) != NULL;
+	if (*express)
+		return ack;
 	pick = sched_pick(&l->sched, (uint32_t)(len + WIRE_HEADER_LEN + WIRE_TAG_LEN));
 	if (pick < 0) {
 		l->drop[DROP_NO_PATH]++;
@@ -123,11 +151,17 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 		size_t len = read_inner(l, frame);
 		struct session *s = NULL;
 		struct path *p;
+		bool express = false;
 
 		if (len == 0)
 			break;
-		p = route(l, len, &s);
-		if (p) {
+		p = route(l, frame + WIRE_HEADER_LEN, len, &s, &express);
+		if (p && express) {
+			/* Not kept for repair: a lost bare ACK is made good by the next. */
+			note_data_sent(l, p->index, now);
+			l->fast_acks_sent[p->index]++;
+			path_queue(p, frame, link_seal_frame(l, s, p, WIRE_EXPRESS, len, 0, stamp(now), frame));
+		} else if (p) {
 			unsigned bucket = flow_bucket(frame + WIRE_HEADER_LEN, len);
 			bool resent = police_tcp_resent(&l->police, bucket, frame + WIRE_HEADER_LEN, len);
 			/* Numbered per flow bucket, so the receiver can restore each flow's order. */
@@ -198,6 +232,17 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 	link_schedule(l);
 	log_info("path %s: %s, losing %.1f %% of frames", p->conf->name, health_state_name(h->state),
 		 probe_loss_ppm(&l->probe[p->index]) / 10000.0);
+}
+
+/* A bare TCP ACK (express.h) goes to the TUN on arrival: TCP takes ACKs in any order. */
+static void deliver_express(struct link *l, unsigned path, const uint8_t *payload, size_t len)
+{
+	if (wire_check_inner(payload, len) != WIRE_OK) {
+		l->drop[WIRE_BAD_INNER]++;
+		return;
+	}
+	l->fast_acks_received[path]++;
+	link_write_tun(l, payload, len);
 }
 
 void link_write_tun(void *ctx, const uint8_t *payload, size_t len)
@@ -517,6 +562,9 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	if (h.type == WIRE_DATA) {
 		l->data_rx_at[p->index] = now;
 		deliver(l, p->index, buf + WIRE_HEADER_LEN, h.length, &h, now);
+	} else if (h.type == WIRE_EXPRESS) {
+		l->data_rx_at[p->index] = now;
+		deliver_express(l, p->index, buf + WIRE_HEADER_LEN, h.length);
 	}
 	else if (h.type == WIRE_KEEPALIVE)
 		take_report(l, p, buf + WIRE_HEADER_LEN, h.timestamp_us, now);

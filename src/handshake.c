@@ -60,6 +60,7 @@ static void init_body(const struct hs_init *in, uint8_t body[HS_INIT_LEN - HS_MA
 	put64(body + 32, in->timestamp);
 	body[40] = in->epoch;
 	body[41] = in->ciphers;
+	body[42] = in->features;
 }
 
 void hs_write_init(const struct hs_keys *k, const uint8_t *header, const struct hs_init *in, uint8_t *out)
@@ -82,13 +83,14 @@ bool hs_read_init(const struct hs_keys *k, const uint8_t *header, const uint8_t 
 	out->timestamp = get64(payload + 32);
 	out->epoch = payload[40];
 	out->ciphers = payload[41];
+	out->features = payload[42];
 	return true;
 }
 
 #define RESP_BODY_LEN (HS_RESP_LEN - HS_MAC_LEN)
 
 void hs_write_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t e_pub[HS_PUB_LEN],
-		   uint8_t cipher, const struct hs_init *answered, uint8_t *out)
+		   uint8_t cipher, uint8_t features, const struct hs_init *answered, uint8_t *out)
 {
 	uint8_t bound[HS_INIT_LEN - HS_MAC_LEN];
 
@@ -96,11 +98,12 @@ void hs_write_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t
 	memset(out, 0, RESP_BODY_LEN);
 	memcpy(out, e_pub, HS_PUB_LEN);
 	out[HS_PUB_LEN] = cipher;
+	out[HS_PUB_LEN + 1] = features;
 	mac(k->mac_resp, header, out, RESP_BODY_LEN, bound, sizeof(bound), out + RESP_BODY_LEN);
 }
 
 bool hs_read_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
-		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher)
+		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher, uint8_t *features)
 {
 	uint8_t bound[HS_INIT_LEN - HS_MAC_LEN], want[HS_MAC_LEN];
 
@@ -112,6 +115,7 @@ bool hs_read_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t 
 		return false;
 	memcpy(e_pub, payload, HS_PUB_LEN);
 	*cipher = payload[HS_PUB_LEN];
+	*features = payload[HS_PUB_LEN + 1];
 	return true;
 }
 

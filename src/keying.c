@@ -85,6 +85,7 @@ static void send_init(struct link *l, uint64_t now)
 	k->last_epoch = (uint8_t)(k->last_epoch % SESSION_EPOCH_MAX + 1);
 	k->sent.epoch = k->last_epoch;
 	k->sent.ciphers = k->ciphers;
+	k->sent.features = HS_FEATURES;
 	link_fill_header(l, p, WIRE_HS_INIT, 0, WIRE_HS_INIT_LEN, now, frame);
 	hs_write_init(&k->keys, frame, &k->sent, frame + WIRE_HEADER_LEN);
 	path_queue(p, frame, sizeof(frame));
@@ -129,7 +130,7 @@ static void send_resp(struct link *l, struct path *p, const struct hs_init *in, 
 	uint8_t frame[WIRE_HEADER_LEN + WIRE_HS_RESP_LEN];
 
 	link_fill_header(l, p, WIRE_HS_RESP, 0, WIRE_HS_RESP_LEN, now, frame);
-	hs_write_resp(&l->keying.keys, frame, e_pub, cipher, in, frame + WIRE_HEADER_LEN);
+	hs_write_resp(&l->keying.keys, frame, e_pub, cipher, HS_FEATURES, in, frame + WIRE_HEADER_LEN);
 	path_queue(p, frame, sizeof(frame));
 	path_flush(p);
 }
@@ -147,7 +148,7 @@ static bool answer(struct link *l, struct path *p, const struct hs_init *in, enu
 	sodium_memzero(sec, sizeof(sec));
 	if (!ok)
 		return refuse(l, DROP_BAD_HANDSHAKE);
-	session_add(&l->keying.sessions, false, in->epoch, &tx, &rx, now);
+	session_add(&l->keying.sessions, false, in->epoch, &tx, &rx, now)->peer_features = in->features;
 	l->keying.handshakes++;
 	sodium_memzero(&tx, sizeof(tx));
 	sodium_memzero(&rx, sizeof(rx));
@@ -187,12 +188,12 @@ bool keying_on_resp(struct link *l, struct path *p, const uint8_t *frame, const 
 		    uint64_t now)
 {
 	struct keying *k = &l->keying;
-	uint8_t e_pub[HS_PUB_LEN], cipher = 0;
+	uint8_t e_pub[HS_PUB_LEN], cipher = 0, features = 0;
 	struct seal_key tx, rx;
 
 	if (!k->pending)
 		return refuse(l, DROP_REPLAY); /* a duplicate, or an answer to an INIT already answered */
-	if (!hs_read_resp(&k->keys, frame, frame + WIRE_HEADER_LEN, h->length, &k->sent, e_pub, &cipher)) {
+	if (!hs_read_resp(&k->keys, frame, frame + WIRE_HEADER_LEN, h->length, &k->sent, e_pub, &cipher, &features)) {
 		keying_auth_failed(l, p, &p->remote, now);
 		return false;
 	}
@@ -201,7 +202,7 @@ bool keying_on_resp(struct link *l, struct path *p, const uint8_t *frame, const 
 	tx.cipher = rx.cipher = (enum seal_cipher)cipher;
 	if (!hs_session_keys(&k->keys, true, k->sent.e_pub, k->e_sec, e_pub, tx.key, rx.key))
 		return refuse(l, DROP_BAD_HANDSHAKE);
-	session_add(&k->sessions, true, k->sent.epoch, &tx, &rx, now);
+	session_add(&k->sessions, true, k->sent.epoch, &tx, &rx, now)->peer_features = features;
 	k->handshakes++;
 	sodium_memzero(&tx, sizeof(tx));
 	sodium_memzero(&rx, sizeof(rx));

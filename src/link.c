@@ -151,6 +151,7 @@ bool link_open(struct link *l, const struct conf *c, uint64_t now, char *err, si
 	memset(l, 0, sizeof(*l));
 	l->conf = *c;
 	l->tun_fd = -1;
+	l->ack_path = -1;
 	for (unsigned i = 0; i < WIRE_MAX_PATHS; i++)
 		l->path[i].fd = -1;
 	/* One size fits any frame a peer may send, so no valid datagram is ever truncated. */
@@ -349,6 +350,8 @@ void link_snapshot(const struct link *l, struct status *st, uint64_t now)
 		sp->weight = l->sched.weight[i];
 		sp->keepalives = l->keepalives[i];
 		sp->keepalives_spared = l->keepalives_spared[i];
+		sp->fast_acks_sent = l->fast_acks_sent[i];
+		sp->fast_acks_received = l->fast_acks_received[i];
 		sp->tx_packets = p->stats.tx_packets;
 		sp->tx_bytes = p->stats.tx_bytes;
 		sp->rx_packets = p->stats.rx_packets;

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "tcpseg.h"
+
 void police_init(struct police *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -43,54 +45,19 @@ bool police_active(const struct police *p, uint64_t now)
 	return p->until && now < p->until;
 }
 
-static uint32_t be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-/* The TCP header's offset and the segment's payload length; false when pkt is no plain TCP segment. */
-static bool tcp_segment(const uint8_t *pkt, size_t len, size_t *tcp, size_t *payload)
-{
-	size_t l3, total, doff;
-
-	if (len >= 20 && pkt[0] >> 4 == 4) {
-		l3 = (size_t)(pkt[0] & 15) * 4;
-		total = (size_t)pkt[2] << 8 | pkt[3];
-		/* A fragment (more fragments, or an offset) is no whole segment. */
-		if (pkt[9] != 6 || l3 < 20 || ((pkt[6] & 0x3f) | pkt[7]))
-			return false;
-	} else if (len >= 40 && pkt[0] >> 4 == 6) {
-		l3 = 40;
-		total = 40 + ((size_t)pkt[4] << 8 | pkt[5]);
-		if (pkt[6] != 6)
-			return false;
-	} else {
-		return false;
-	}
-	if (total > len || l3 + 20 > total)
-		return false;
-	doff = (size_t)(pkt[l3 + 12] >> 4) * 4;
-	if (doff < 20 || l3 + doff > total)
-		return false;
-	*tcp = l3;
-	*payload = total - l3 - doff;
-	return true;
-}
-
 bool police_tcp_resent(struct police *p, unsigned bucket, const uint8_t *pkt, size_t len)
 {
-	size_t tcp, payload;
-	uint32_t seq, end;
+	struct tcpseg seg;
+	uint32_t end;
 	uint8_t bit = (uint8_t)(1u << (bucket & 7));
 	bool seen, resent;
 
-	if (bucket >= FLOW_BUCKETS || !tcp_segment(pkt, len, &tcp, &payload) || !payload)
+	if (bucket >= FLOW_BUCKETS || !tcpseg_parse(pkt, len, &seg) || !seg.payload)
 		return false;
-	seq = be32(pkt + tcp + 4);
-	end = seq + (uint32_t)payload;
+	end = seg.seq + (uint32_t)seg.payload;
 	seen = p->have_seq[bucket / 8] & bit;
 	/* Starting below the highest sent: resent, even when it carries new data past it too. */
-	resent = seen && (int32_t)(seq - p->high_seq[bucket]) < 0;
+	resent = seen && (int32_t)(seg.seq - p->high_seq[bucket]) < 0;
 	if (!seen || (int32_t)(end - p->high_seq[bucket]) > 0)
 		p->high_seq[bucket] = end;
 	p->have_seq[bucket / 8] |= bit;

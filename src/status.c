@@ -190,11 +190,13 @@ static void json_path(FILE *out, const struct status *st, unsigned i)
 	else
 		fprintf(out, "\"rtt_ms\":null,\"rttvar_ms\":null,\"min_rtt_ms\":null,");
 	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu,\"failures\":%llu,\"equalize_ms\":%.3f,"
-		"\"state_ms\":%llu,\"keepalives\":%llu,\"keepalives_spared\":%llu}",
+		"\"state_ms\":%llu,\"keepalives\":%llu,\"keepalives_spared\":%llu,\"fast_acks_sent\":%llu,"
+		"\"fast_acks_received\":%llu}",
 		p->loss_ppm / 1e6, (unsigned long long)p->lost, (unsigned long long)p->rate_bps,
 		(unsigned long long)p->failures, (double)p->equalize_ns / 1e6,
 		(unsigned long long)(p->state_ns / 1000000), (unsigned long long)p->keepalives,
-		(unsigned long long)p->keepalives_spared);
+		(unsigned long long)p->keepalives_spared, (unsigned long long)p->fast_acks_sent,
+		(unsigned long long)p->fast_acks_received);
 }
 
 void status_print_json(FILE *out, const struct status *st)
@@ -341,6 +343,12 @@ static void prom_path_gauges(FILE *out, const struct status *sts, unsigned n)
 	prom_path_counter(out, sts, n, "netagg_path_keepalives_spared_total",
 			  "Fast keepalives left out because data sent on the path showed it alive.",
 			  offsetof(struct status_path, keepalives_spared));
+	prom_path_counter(out, sts, n, "netagg_path_fast_acks_sent_total",
+			  "Bare TCP ACKs sent on the path ahead of the delay equalisation.",
+			  offsetof(struct status_path, fast_acks_sent));
+	prom_path_counter(out, sts, n, "netagg_path_fast_acks_received_total",
+			  "Bare TCP ACKs received on the path and delivered on arrival.",
+			  offsetof(struct status_path, fast_acks_received));
 }
 
 enum path_counter { TX_PACKETS, TX_BYTES, RX_PACKETS, RX_BYTES, TX_ERRORS, PATH_COUNTERS };

@@ -70,7 +70,8 @@ enum wire_error wire_check_inner(const uint8_t *buf, size_t len)
 
 int wire_is_sealed(uint8_t type)
 {
-	return type == WIRE_DATA || type == WIRE_KEEPALIVE || type == WIRE_REPAIR || type == WIRE_NACK;
+	return type == WIRE_DATA || type == WIRE_KEEPALIVE || type == WIRE_REPAIR || type == WIRE_NACK ||
+	       type == WIRE_EXPRESS;
 }
 
 size_t wire_overhead(uint8_t type)

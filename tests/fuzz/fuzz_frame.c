@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t buf[65536 + 64];
 	struct wire_header h;
 	struct hs_init in;
-	uint8_t pub[HS_PUB_LEN], cipher;
+	uint8_t pub[HS_PUB_LEN], cipher, features;
 	size_t plain;
 
 	if (!ready) {
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (h.type == WIRE_HS_RESP) {
 		memset(&in, 0, sizeof(in));
-		hs_read_resp(&hs, buf, buf + WIRE_HEADER_LEN, h.length, &in, pub, &cipher);
+		hs_read_resp(&hs, buf, buf + WIRE_HEADER_LEN, h.length, &in, pub, &cipher, &features);
 		return 0;
 	}
 	if (h.type == WIRE_NACK) {

@@ -35,7 +35,7 @@ static void frames(const char *dir)
 	uint8_t probe[WIRE_PROBE_LEN] = { 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3 };
 	uint8_t psk[HS_PSK_LEN] = "netagg-fuzz-psk-0123456789abcdef";
 	struct hs_keys hs;
-	struct hs_init in = { .timestamp = 1, .epoch = 1, .ciphers = 3 };
+	struct hs_init in = { .timestamp = 1, .epoch = 1, .ciphers = 3, .features = HS_FEATURES };
 	struct wire_header h = { .version = 1, .type = WIRE_HS_INIT, .length = WIRE_HS_INIT_LEN };
 
 	put(dir, "data-ipv4", f, sealed(f, WIRE_DATA, 1, ip4, sizeof(ip4)));
@@ -48,7 +48,7 @@ static void frames(const char *dir)
 	h.type = WIRE_HS_RESP;
 	h.length = WIRE_HS_RESP_LEN;
 	wire_encode(&h, f);
-	hs_write_resp(&hs, f, in.e_pub, 1, &in, f + WIRE_HEADER_LEN);
+	hs_write_resp(&hs, f, in.e_pub, 1, HS_FEATURES, &in, f + WIRE_HEADER_LEN);
 	put(dir, "hs-resp", f, WIRE_HEADER_LEN + WIRE_HS_RESP_LEN);
 	put(dir, "short", f, 10);
 }

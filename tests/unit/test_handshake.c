@@ -29,7 +29,7 @@ static void header(uint8_t type, uint8_t *out)
 
 static struct hs_init sample_init(const struct side *i)
 {
-	struct hs_init in = { .timestamp = 1700000000123456789ull, .epoch = 9, .ciphers = 3 };
+	struct hs_init in = { .timestamp = 1700000000123456789ull, .epoch = 9, .ciphers = 3, .features = HS_FEATURE_EXPRESS };
 
 	memcpy(in.e_pub, i->pub, HS_PUB_LEN);
 	return in;
@@ -39,7 +39,7 @@ START_TEST(full_exchange_gives_matching_keys)
 {
 	struct side ini, res;
 	uint8_t hi[WIRE_HEADER_LEN], hr[WIRE_HEADER_LEN], init_msg[HS_INIT_LEN], resp_msg[HS_RESP_LEN];
-	uint8_t e_r[HS_PUB_LEN], itx[32], irx[32], rtx[32], rrx[32], cipher = 0;
+	uint8_t e_r[HS_PUB_LEN], itx[32], irx[32], rtx[32], rrx[32], cipher = 0, features = 0;
 	struct hs_init sent, got;
 
 	make_side(&ini, 1);
@@ -52,12 +52,14 @@ START_TEST(full_exchange_gives_matching_keys)
 	ck_assert(got.timestamp == sent.timestamp);
 	ck_assert_uint_eq(got.epoch, 9);
 	ck_assert_uint_eq(got.ciphers, 3);
+	ck_assert_uint_eq(got.features, HS_FEATURE_EXPRESS);
 
 	header(4, hr);
-	hs_write_resp(&res.k, hr, res.pub, SEAL_AES256_GCM, &got, resp_msg);
-	ck_assert(hs_read_resp(&ini.k, hr, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher));
+	hs_write_resp(&res.k, hr, res.pub, SEAL_AES256_GCM, 0x81, &got, resp_msg);
+	ck_assert(hs_read_resp(&ini.k, hr, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
 	ck_assert_mem_eq(e_r, res.pub, HS_PUB_LEN);
 	ck_assert_uint_eq(cipher, SEAL_AES256_GCM);
+	ck_assert_uint_eq(features, 0x81);
 
 	ck_assert(hs_session_keys(&ini.k, true, ini.pub, ini.sec, e_r, itx, irx));
 	ck_assert(hs_session_keys(&res.k, false, res.pub, res.sec, got.e_pub, rtx, rrx));
@@ -98,7 +100,7 @@ END_TEST
 START_TEST(resp_is_bound_to_its_init)
 {
 	struct side ini, res;
-	uint8_t h[WIRE_HEADER_LEN], resp_msg[HS_RESP_LEN], e_r[HS_PUB_LEN], init_msg[HS_INIT_LEN], cipher;
+	uint8_t h[WIRE_HEADER_LEN], resp_msg[HS_RESP_LEN], e_r[HS_PUB_LEN], init_msg[HS_INIT_LEN], cipher, features;
 	struct hs_init sent, other;
 
 	make_side(&ini, 1);
@@ -107,16 +109,25 @@ START_TEST(resp_is_bound_to_its_init)
 	other = sent;
 	other.timestamp++;
 	header(4, h);
-	hs_write_resp(&res.k, h, res.pub, 0, &other, resp_msg);
-	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher));
-	hs_write_resp(&res.k, h, res.pub, 0, &sent, resp_msg);
-	ck_assert(hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher));
+	hs_write_resp(&res.k, h, res.pub, 0, HS_FEATURES, &other, resp_msg);
+	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
+	hs_write_resp(&res.k, h, res.pub, 0, HS_FEATURES, &sent, resp_msg);
+	ck_assert(hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
 	/* The chosen cipher is authenticated: flipping it breaks the MAC. */
 	resp_msg[HS_PUB_LEN] ^= 1;
-	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher));
+	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
+	resp_msg[HS_PUB_LEN] ^= 1;
+	/* So are the responder's features, and the initiator's, through the INIT the RESP is bound to. */
+	resp_msg[HS_PUB_LEN + 1] ^= HS_FEATURE_EXPRESS;
+	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
+	resp_msg[HS_PUB_LEN + 1] ^= HS_FEATURE_EXPRESS;
+	other = sent;
+	other.features ^= HS_FEATURE_EXPRESS;
+	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &other, e_r, &cipher, &features));
+	ck_assert(hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
 	/* An INIT is never taken for a RESP: other MAC key, other length. */
 	hs_write_init(&ini.k, h, &sent, init_msg);
-	ck_assert(!hs_read_resp(&ini.k, h, init_msg, HS_RESP_LEN, &sent, e_r, &cipher));
+	ck_assert(!hs_read_resp(&ini.k, h, init_msg, HS_RESP_LEN, &sent, e_r, &cipher, &features));
 }
 END_TEST
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "police.h"
+#include "segment.h"
 #include "unit.h"
 
 #define MS 1000000ull
@@ -11,26 +12,7 @@
 /* An IPv4 (or IPv6) TCP segment with `payload` bytes of data starting at seq. */
 static size_t segment(uint8_t *pkt, int version, uint32_t seq, size_t payload)
 {
-	size_t l3 = version == 4 ? 20 : 40, total = l3 + 20 + payload;
-
-	memset(pkt, 0, total);
-	if (version == 4) {
-		pkt[0] = 0x45;
-		pkt[2] = (uint8_t)(total >> 8);
-		pkt[3] = (uint8_t)total;
-		pkt[9] = 6;
-	} else {
-		pkt[0] = 0x60;
-		pkt[4] = (uint8_t)((total - 40) >> 8);
-		pkt[5] = (uint8_t)(total - 40);
-		pkt[6] = 6;
-	}
-	pkt[l3 + 4] = (uint8_t)(seq >> 24);
-	pkt[l3 + 5] = (uint8_t)(seq >> 16);
-	pkt[l3 + 6] = (uint8_t)(seq >> 8);
-	pkt[l3 + 7] = (uint8_t)seq;
-	pkt[l3 + 12] = 5 << 4;
-	return total;
+	return unit_segment(pkt, version, seq, 0x10, payload);
 }
 
 #define BURST(rate_bytes) ((rate_bytes) * POLICE_BURST_NS / 1000000000ull)

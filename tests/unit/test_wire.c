@@ -116,9 +116,13 @@ START_TEST(refusals)
 	/* Datagram longer than the length field says. */
 	len = make_frame(buf, WIRE_DATA, 1, 0, 60);
 	ck_assert_int_eq(wire_decode(buf, len + 1, NPATHS, &h), WIRE_BAD_LENGTH);
-	/* Repairs and NACKs are sealed; a NACK is 1 to 16 whole entries. */
+	/* Repairs, express packets and NACKs are sealed; a NACK is 1 to 16 whole entries. */
 	len = make_frame(buf, WIRE_REPAIR, 0, 0, 60);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
+	len = make_frame(buf, WIRE_EXPRESS, 0, 0, 40);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
+	len = make_frame(buf, WIRE_EXPRESS, 1, 0, 40);
+	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_OK);
 	len = make_frame(buf, WIRE_NACK, 0, 0, 8);
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_UNSEALED);
 	len = make_frame(buf, WIRE_REPAIR, 1, 0, 60);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "express.h"
+
+int express_path(unsigned npaths, const bool *candidate, const uint64_t *srtt_ns, int current)
+{
+	int best = -1;
+	uint64_t margin;
+
+	for (unsigned i = 0; i < npaths; i++)
+		if (candidate[i] && (best < 0 || srtt_ns[i] < srtt_ns[best]))
+			best = (int)i;
+	if (best < 0 || current < 0 || (unsigned)current >= npaths || !candidate[current])
+		return best;
+	margin = srtt_ns[current] / 8 > EXPRESS_MARGIN_MIN_NS ? srtt_ns[current] / 8 : EXPRESS_MARGIN_MIN_NS;
+	return srtt_ns[best] + margin < srtt_ns[current] ? best : current;
+}

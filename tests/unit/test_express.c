@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Bare TCP ACKs: which inner packets are, and the path of lowest RTT they take, with hysteresis. */
+#include <stdint.h>
+#include <string.h>
+
+#include "express.h"
+#include "tcpseg.h"
+#include "segment.h"
+#include "unit.h"
+
+#define MS 1000000ull
+
+/* An IPv4 (or IPv6) TCP segment with the flags given and `payload` bytes of data, at seq 0x12345678. */
+static size_t segment(uint8_t *pkt, int version, uint8_t flags, size_t payload)
+{
+	return unit_segment(pkt, version, 0x12345678u, flags, payload);
+}
+
+START_TEST(a_segment_is_parsed)
+{
+	uint8_t pkt[1600];
+	struct tcpseg seg;
+
+	for (int v = 4; v <= 6; v += 2) {
+		ck_assert(tcpseg_parse(pkt, segment(pkt, v, TCPSEG_ACK, 1000), &seg));
+		ck_assert_uint_eq(seg.header, v == 4 ? 20 : 40);
+		ck_assert_uint_eq(seg.payload, 1000);
+		ck_assert_uint_eq(seg.flags, TCPSEG_ACK);
+		ck_assert_uint_eq(seg.seq, 0x12345678u);
+	}
+	/* Options are not data: a 32-byte header with no payload. */
+	segment(pkt, 4, TCPSEG_ACK, 12);
+	pkt[20 + 12] = 8 << 4;
+	ck_assert(tcpseg_parse(pkt, 52, &seg));
+	ck_assert_uint_eq(seg.payload, 0);
+}
+END_TEST
+
+START_TEST(only_bare_acks_are_pure)
+{
+	uint8_t pkt[1600];
+	size_t n;
+
+	for (int v = 4; v <= 6; v += 2) {
+		ck_assert(tcpseg_pure_ack(pkt, segment(pkt, v, TCPSEG_ACK, 0)));
+		ck_assert(tcpseg_pure_ack(pkt, segment(pkt, v, TCPSEG_ACK | 0x08 /* PSH */ | 0x40 /* ECE */, 0)));
+		ck_assert(!tcpseg_pure_ack(pkt, segment(pkt, v, TCPSEG_ACK, 1)));
+		ck_assert(!tcpseg_pure_ack(pkt, segment(pkt, v, TCPSEG_ACK | TCPSEG_FIN, 0)));
+		ck_assert(!tcpseg_pure_ack(pkt, segment(pkt, v, TCPSEG_ACK | TCPSEG_SYN, 0)));
+		ck_assert(!tcpseg_pure_ack(pkt, segment(pkt, v, TCPSEG_ACK | TCPSEG_RST, 0)));
+		ck_assert(!tcpseg_pure_ack(pkt, segment(pkt, v, TCPSEG_SYN, 0)));
+		ck_assert(!tcpseg_pure_ack(pkt, segment(pkt, v, 0, 0)));
+	}
+	/* UDP, a fragment, an IPv6 extension header, a truncated header: not TCP at all. */
+	n = segment(pkt, 4, TCPSEG_ACK, 0);
+	pkt[9] = 17;
+	ck_assert(!tcpseg_pure_ack(pkt, n));
+	n = segment(pkt, 4, TCPSEG_ACK, 0);
+	pkt[7] = 1; /* fragment offset */
+	ck_assert(!tcpseg_pure_ack(pkt, n));
+	n = segment(pkt, 6, TCPSEG_ACK, 0);
+	pkt[6] = 0; /* hop-by-hop options first */
+	ck_assert(!tcpseg_pure_ack(pkt, n));
+	n = segment(pkt, 4, TCPSEG_ACK, 0);
+	ck_assert(!tcpseg_pure_ack(pkt, n - 1));
+	pkt[20 + 12] = 4 << 4; /* a data offset under 20 bytes */
+	ck_assert(!tcpseg_pure_ack(pkt, n));
+	pkt[20 + 12] = 6 << 4; /* one past the packet's end */
+	ck_assert(!tcpseg_pure_ack(pkt, n));
+	ck_assert(!tcpseg_pure_ack(pkt, 19));
+}
+END_TEST
+
+START_TEST(the_path_of_lowest_rtt_is_taken)
+{
+	bool cand[4] = { true, true, true, true };
+	uint64_t srtt[4] = { 50 * MS, 10 * MS, 30 * MS, 10 * MS };
+
+	ck_assert_int_eq(express_path(4, cand, srtt, -1), 1); /* ties: the lowest index */
+	cand[1] = false;
+	ck_assert_int_eq(express_path(4, cand, srtt, -1), 3);
+	ck_assert_int_eq(express_path(4, cand, srtt, 1), 3); /* the last one is no candidate any more */
+	memset(cand, 0, sizeof(cand));
+	ck_assert_int_eq(express_path(4, cand, srtt, 1), -1);
+	ck_assert_int_eq(express_path(0, cand, srtt, -1), -1);
+}
+END_TEST
+
+START_TEST(the_last_path_keeps_them_within_an_eighth)
+{
+	bool cand[2] = { true, true };
+	uint64_t srtt[2] = { 40 * MS, 36 * MS };
+
+	/* 4 ms lower, under 40/8 = 5 ms: no move. */
+	ck_assert_int_eq(express_path(2, cand, srtt, 0), 0);
+	srtt[1] = 34 * MS;
+	ck_assert_int_eq(express_path(2, cand, srtt, 0), 1);
+	/* At low RTTs the margin is 1 ms at least. */
+	srtt[0] = 2 * MS;
+	srtt[1] = 1200000;
+	ck_assert_int_eq(express_path(2, cand, srtt, 0), 0);
+	srtt[1] = 900000;
+	ck_assert_int_eq(express_path(2, cand, srtt, 0), 1);
+	/* A path whose queue grew loses them. */
+	srtt[0] = 10 * MS;
+	srtt[1] = 80 * MS;
+	ck_assert_int_eq(express_path(2, cand, srtt, 1), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("express");
+	TCase *tc = tcase_create("express");
+
+	tcase_add_test(tc, a_segment_is_parsed);
+	tcase_add_test(tc, only_bare_acks_are_pure);
+	tcase_add_test(tc, the_path_of_lowest_rtt_is_taken);
+	tcase_add_test(tc, the_last_path_keeps_them_within_an_eighth);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
