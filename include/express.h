@@ -16,6 +16,21 @@
  * path's. A higher RTT slows every slow start and every loss recovery.
  */
 #define EXPRESS_MARGIN_MIN_NS 1000000ull /* see express_path */
+#define EXPRESS_TRICKLE_NS 10000000ull   /* see express_trickle */
+
+/*
+ * A path that carries the peer's data must also carry some of this end's, or the
+ * liveness watch that outage repair rests on is lost: this end finds a path down within
+ * its busy limit, and holds the gaps of the peer's data for the resend, only while it
+ * sends data on that path itself, and the peer probes a path fast only while it gets
+ * data on it (doc/PROTOCOL.md, Liveness, Loss repair). Before bare ACKs went on one
+ * path, the inner flows' ACKs kept every path the data came on busy. So a path that had
+ * the peer's data (peer_data[i]) and none of this end's for EXPRESS_TRICKLE_NS
+ * (since[i]: how long ago this end last sent data on it; UINT64_MAX for never) takes
+ * the next bare ACK, the lowest such index; -1 when none is due. That ACK arrives late
+ * and is ignored by TCP: about one in 40 at 90 Mbit/s.
+ */
+int express_trickle(unsigned npaths, const bool *peer_data, const uint64_t *since);
 
 /*
  * The path for the next bare acknowledgement: of the `npaths` paths, those with

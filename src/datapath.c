@@ -100,17 +100,24 @@ static size_t read_inner(struct link *l, uint8_t *frame)
  * The path for a bare TCP ACK, of lowest RTT (express.h); NULL when it goes with the
  * data: fast_acks off, a peer that takes no express frames, or no path with an RTT yet.
  */
-static struct path *ack_route(struct link *l, const struct session *s, const uint8_t *pkt, size_t len)
+static struct path *ack_route(struct link *l, const struct session *s, const uint8_t *pkt, size_t len, uint64_t now)
 {
-	bool candidate[WIRE_MAX_PATHS];
-	uint64_t srtt[WIRE_MAX_PATHS];
+	bool candidate[WIRE_MAX_PATHS], peer_data[WIRE_MAX_PATHS];
+	uint64_t srtt[WIRE_MAX_PATHS], since[WIRE_MAX_PATHS];
+	/* As busy_since (linktick.c) reckons the peer's data recent. */
+	uint64_t recent = (uint64_t)l->conf.probe_interval * 1000000ull / 2;
+	int trickle;
 
 	if (!l->conf.fast_acks || !(s->peer_features & HS_FEATURE_EXPRESS) || !tcpseg_pure_ack(pkt, len))
 		return NULL;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		candidate[i] = l->sched.up[i] && l->probe[i].have_rtt;
 		srtt[i] = l->probe[i].srtt;
+		peer_data[i] = l->sched.up[i] && l->data_rx_at[i] && now - l->data_rx_at[i] <= recent;
+		since[i] = l->data_tx_at[i] ? now - l->data_tx_at[i] : UINT64_MAX;
 	}
+	if ((trickle = express_trickle(l->conf.npaths, peer_data, since)) >= 0)
+		return &l->path[trickle];
 	l->ack_path = express_path(l->conf.npaths, candidate, srtt, l->ack_path);
 	return l->ack_path < 0 ? NULL : &l->path[l->ack_path];
 }
@@ -119,7 +126,8 @@ static struct path *ack_route(struct link *l, const struct session *s, const uin
  * Picks a path and a session for the inner packet pkt of len bytes; NULL (counted) when
  * there is none. *express: it goes as a WIRE_EXPRESS frame, outside the schedule.
  */
-static struct path *route(struct link *l, const uint8_t *pkt, size_t len, struct session **s, bool *express)
+static struct path *route(struct link *l, const uint8_t *pkt, size_t len, struct session **s, bool *express,
+			  uint64_t now)
 {
 	struct path *ack;
 	int pick;
@@ -133,7 +141,7 @@ static struct path *route(struct link *l, const uint8_t *pkt, size_t len, struct
 		l->drop[DROP_NO_KEY]++;
 		return NULL;
 	}
-	*express = (ack = ack_route(l, *s, pkt, len)) != NULL;
+	*express = (ack = ack_route(l, *s, pkt, len, now)) != NULL;
 	if (*express)
 		return ack;
 	pick = sched_pick(&l->sched, (uint32_t)(len + WIRE_HEADER_LEN + WIRE_TAG_LEN));
@@ -155,7 +163,7 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 
 		if (len == 0)
 			break;
-		p = route(l, frame + WIRE_HEADER_LEN, len, &s, &express);
+		p = route(l, frame + WIRE_HEADER_LEN, len, &s, &express, now);
 		if (p && express) {
 			/* Not kept for repair: a lost bare ACK is made good by the next. */
 			note_data_sent(l, p->index, now);

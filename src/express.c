@@ -14,3 +14,11 @@ int express_path(unsigned npaths, const bool *candidate, const uint64_t *srtt_ns
 	margin = srtt_ns[current] / 8 > EXPRESS_MARGIN_MIN_NS ? srtt_ns[current] / 8 : EXPRESS_MARGIN_MIN_NS;
 	return srtt_ns[best] + margin < srtt_ns[current] ? best : current;
 }
+
+int express_trickle(unsigned npaths, const bool *peer_data, const uint64_t *since)
+{
+	for (unsigned i = 0; i < npaths; i++)
+		if (peer_data[i] && since[i] >= EXPRESS_TRICKLE_NS)
+			return (int)i;
+	return -1;
+}
