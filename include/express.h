@@ -16,7 +16,7 @@
  * path's. A higher RTT slows every slow start and every loss recovery.
  */
 #define EXPRESS_MARGIN_MIN_NS 1000000ull /* see express_path */
-#define EXPRESS_TRICKLE_NS 10000000ull   /* see express_trickle */
+#define EXPRESS_WATCH_NS 10000000ull     /* see express_watch_due */
 
 /*
  * A path that carries the peer's data must also carry some of this end's, or the
@@ -24,13 +24,15 @@
  * its busy limit, and holds the gaps of the peer's data for the resend, only while it
  * sends data on that path itself, and the peer probes a path fast only while it gets
  * data on it (doc/PROTOCOL.md, Liveness, Loss repair). Before bare ACKs went on one
- * path, the inner flows' ACKs kept every path the data came on busy. So a path that had
- * the peer's data (peer_data[i]) and none of this end's for EXPRESS_TRICKLE_NS
- * (since[i]: how long ago this end last sent data on it; UINT64_MAX for never) takes
- * the next bare ACK, the lowest such index; -1 when none is due. That ACK arrives late
- * and is ignored by TCP: about one in 40 at 90 Mbit/s.
+ * path, the inner flows' ACKs kept every path the data came on busy. So while this end
+ * sends bare ACKs, a path that had the peer's data (peer_data[i]) and none of this
+ * end's for EXPRESS_WATCH_NS (since[i]: how long ago this end last sent data on it;
+ * UINT64_MAX for never) gets an express frame with no payload, which the peer takes as
+ * data on that path and delivers nothing of. Not an ACK: one sent on a slower path
+ * arrives behind newer ones, and TCP answers such an ACK's older timestamp (PAWS) with
+ * an ACK of its own. Returns the bit set of the paths due (bit i: path i).
  */
-int express_trickle(unsigned npaths, const bool *peer_data, const uint64_t *since);
+unsigned express_watch_due(unsigned npaths, const bool *peer_data, const uint64_t *since);
 
 /*
  * The path for the next bare acknowledgement: of the `npaths` paths, those with

@@ -96,30 +96,55 @@ static size_t read_inner(struct link *l, uint8_t *frame)
 	}
 }
 
+/* An express frame with no payload: this end's data on path p, for the peer's and our liveness watch (express.h). */
+static void send_watch(struct link *l, struct session *s, struct path *p, uint64_t now)
+{
+	uint8_t frame[WIRE_HEADER_LEN + WIRE_TAG_LEN];
+
+	note_data_sent(l, p->index, now);
+	path_queue(p, frame, link_seal_frame(l, s, p, WIRE_EXPRESS, 0, 0, stamp(now), frame));
+	path_flush(p);
+}
+
+/* The paths the peer's data comes on, other than `except`, that this end's bare ACKs left without its data for too long. */
+static void keep_watch(struct link *l, struct session *s, unsigned except, uint64_t now)
+{
+	bool peer_data[WIRE_MAX_PATHS];
+	uint64_t since[WIRE_MAX_PATHS];
+	/* As busy_since (linktick.c) reckons the peer's data recent. */
+	uint64_t recent = (uint64_t)l->conf.probe_interval * 1000000ull / 2;
+	unsigned due;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		peer_data[i] = l->sched.up[i] && i != except && l->data_rx_at[i] && now - l->data_rx_at[i] <= recent;
+		since[i] = l->data_tx_at[i] ? now - l->data_tx_at[i] : UINT64_MAX;
+	}
+	due = express_watch_due(l->conf.npaths, peer_data, since);
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		if (due & 1u << i)
+			send_watch(l, s, &l->path[i], now);
+}
+
 /*
  * The path for a bare TCP ACK, of lowest RTT (express.h); NULL when it goes with the
  * data: fast_acks off, a peer that takes no express frames, or no path with an RTT yet.
  */
-static struct path *ack_route(struct link *l, const struct session *s, const uint8_t *pkt, size_t len, uint64_t now)
+static struct path *ack_route(struct link *l, struct session *s, const uint8_t *pkt, size_t len, uint64_t now)
 {
-	bool candidate[WIRE_MAX_PATHS], peer_data[WIRE_MAX_PATHS];
-	uint64_t srtt[WIRE_MAX_PATHS], since[WIRE_MAX_PATHS];
-	/* As busy_since (linktick.c) reckons the peer's data recent. */
-	uint64_t recent = (uint64_t)l->conf.probe_interval * 1000000ull / 2;
-	int trickle;
+	bool candidate[WIRE_MAX_PATHS];
+	uint64_t srtt[WIRE_MAX_PATHS];
 
 	if (!l->conf.fast_acks || !(s->peer_features & HS_FEATURE_EXPRESS) || !tcpseg_pure_ack(pkt, len))
 		return NULL;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		candidate[i] = l->sched.up[i] && l->probe[i].have_rtt;
 		srtt[i] = l->probe[i].srtt;
-		peer_data[i] = l->sched.up[i] && l->data_rx_at[i] && now - l->data_rx_at[i] <= recent;
-		since[i] = l->data_tx_at[i] ? now - l->data_tx_at[i] : UINT64_MAX;
 	}
-	if ((trickle = express_trickle(l->conf.npaths, peer_data, since)) >= 0)
-		return &l->path[trickle];
 	l->ack_path = express_path(l->conf.npaths, candidate, srtt, l->ack_path);
-	return l->ack_path < 0 ? NULL : &l->path[l->ack_path];
+	if (l->ack_path < 0)
+		return NULL;
+	keep_watch(l, s, (unsigned)l->ack_path, now);
+	return &l->path[l->ack_path];
 }
 
 /*
@@ -242,9 +267,14 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 		 probe_loss_ppm(&l->probe[p->index]) / 10000.0);
 }
 
-/* A bare TCP ACK (express.h) goes to the TUN on arrival: TCP takes ACKs in any order. */
+/*
+ * A bare TCP ACK (express.h) goes to the TUN on arrival: TCP takes ACKs in any order.
+ * One with no payload only kept the path busy (express_watch_due).
+ */
 static void deliver_express(struct link *l, unsigned path, const uint8_t *payload, size_t len)
 {
+	if (len == 0)
+		return;
 	if (wire_check_inner(payload, len) != WIRE_OK) {
 		l->drop[WIRE_BAD_INNER]++;
 		return;

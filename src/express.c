@@ -15,10 +15,12 @@ int express_path(unsigned npaths, const bool *candidate, const uint64_t *srtt_ns
 	return srtt_ns[best] + margin < srtt_ns[current] ? best : current;
 }
 
-int express_trickle(unsigned npaths, const bool *peer_data, const uint64_t *since)
+unsigned express_watch_due(unsigned npaths, const bool *peer_data, const uint64_t *since)
 {
+	unsigned due = 0;
+
 	for (unsigned i = 0; i < npaths; i++)
-		if (peer_data[i] && since[i] >= EXPRESS_TRICKLE_NS)
-			return (int)i;
-	return -1;
+		if (peer_data[i] && since[i] >= EXPRESS_WATCH_NS)
+			due |= 1u << i;
+	return due;
 }

@@ -108,22 +108,21 @@ START_TEST(the_last_path_keeps_them_within_an_eighth)
 }
 END_TEST
 
-START_TEST(a_path_with_the_peers_data_gets_an_ack_every_10_ms)
+START_TEST(a_path_with_the_peers_data_is_watched_every_10_ms)
 {
 	bool peer_data[3] = { true, true, false };
 	uint64_t since[3] = { 0, 3 * MS, UINT64_MAX };
 
-	ck_assert_int_eq(express_trickle(3, peer_data, since), -1);
-	since[1] = EXPRESS_TRICKLE_NS;
-	ck_assert_int_eq(express_trickle(3, peer_data, since), 1);
+	ck_assert_uint_eq(express_watch_due(3, peer_data, since), 0);
+	since[1] = EXPRESS_WATCH_NS;
+	ck_assert_uint_eq(express_watch_due(3, peer_data, since), 2);
 	/* Never sent on: due at once; a path without the peer's data never is. */
 	since[1] = UINT64_MAX;
-	ck_assert_int_eq(express_trickle(3, peer_data, since), 1);
-	peer_data[1] = false;
-	ck_assert_int_eq(express_trickle(3, peer_data, since), -1);
 	since[0] = 11 * MS;
-	ck_assert_int_eq(express_trickle(3, peer_data, since), 0);
-	ck_assert_int_eq(express_trickle(0, peer_data, since), -1);
+	ck_assert_uint_eq(express_watch_due(3, peer_data, since), 3);
+	peer_data[1] = false;
+	ck_assert_uint_eq(express_watch_due(3, peer_data, since), 1);
+	ck_assert_uint_eq(express_watch_due(0, peer_data, since), 0);
 }
 END_TEST
 
@@ -136,7 +135,7 @@ int main(void)
 	tcase_add_test(tc, only_bare_acks_are_pure);
 	tcase_add_test(tc, the_path_of_lowest_rtt_is_taken);
 	tcase_add_test(tc, the_last_path_keeps_them_within_an_eighth);
-	tcase_add_test(tc, a_path_with_the_peers_data_gets_an_ack_every_10_ms);
+	tcase_add_test(tc, a_path_with_the_peers_data_is_watched_every_10_ms);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
