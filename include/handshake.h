@@ -64,7 +64,11 @@ bool hs_read_init(const struct hs_keys *k, const uint8_t *header, const uint8_t 
 void hs_write_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t e_pub[HS_PUB_LEN],
 		   uint8_t cipher, uint8_t features, const struct hs_init *answered, uint8_t *out);
 
-/* Checks a RESP against the INIT we sent; on success copies the responder's public key, cipher and features. */
+/*
+ * Checks a RESP against the INIT we sent; on success copies the responder's public key,
+ * cipher and features. A RESP whose MAC binds the INIT with its features cleared comes
+ * from a responder that predates them: it is taken, with no features.
+ */
 bool hs_read_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
 		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher, uint8_t *features);
 

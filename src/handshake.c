@@ -102,20 +102,34 @@ void hs_write_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t
 	mac(k->mac_resp, header, out, RESP_BODY_LEN, bound, sizeof(bound), out + RESP_BODY_LEN);
 }
 
-bool hs_read_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
-		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher, uint8_t *features)
+/* Is payload's MAC that of a RESP to `answered`? */
+static bool resp_answers(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload,
+			 const struct hs_init *answered)
 {
 	uint8_t bound[HS_INIT_LEN - HS_MAC_LEN], want[HS_MAC_LEN];
 
+	init_body(answered, bound);
+	mac(k->mac_resp, header, payload, RESP_BODY_LEN, bound, sizeof(bound), want);
+	return sodium_memcmp(want, payload + RESP_BODY_LEN, HS_MAC_LEN) == 0;
+}
+
+bool hs_read_resp(const struct hs_keys *k, const uint8_t *header, const uint8_t *payload, size_t len,
+		  const struct hs_init *sent, uint8_t e_pub[HS_PUB_LEN], uint8_t *cipher, uint8_t *features)
+{
+	struct hs_init unaware = *sent;
+
 	if (len != HS_RESP_LEN)
 		return false;
-	init_body(sent, bound);
-	mac(k->mac_resp, header, payload, RESP_BODY_LEN, bound, sizeof(bound), want);
-	if (sodium_memcmp(want, payload + RESP_BODY_LEN, HS_MAC_LEN) != 0)
+	/* A responder that predates `features` rebuilt our INIT without them for its MAC: it takes none. */
+	unaware.features = 0;
+	if (resp_answers(k, header, payload, sent))
+		*features = payload[HS_PUB_LEN + 1];
+	else if (sent->features && resp_answers(k, header, payload, &unaware))
+		*features = 0;
+	else
 		return false;
 	memcpy(e_pub, payload, HS_PUB_LEN);
 	*cipher = payload[HS_PUB_LEN];
-	*features = payload[HS_PUB_LEN + 1];
 	return true;
 }
 

@@ -122,9 +122,21 @@ START_TEST(resp_is_bound_to_its_init)
 	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
 	resp_msg[HS_PUB_LEN + 1] ^= HS_FEATURE_EXPRESS;
 	other = sent;
-	other.features ^= HS_FEATURE_EXPRESS;
+	other.features ^= 0x02;
 	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &other, e_r, &cipher, &features));
 	ck_assert(hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
+	ck_assert_uint_eq(features, HS_FEATURES);
+	/* A responder that predates features: it read our INIT without them, and answers with none. */
+	other = sent;
+	other.features = 0;
+	hs_write_resp(&res.k, h, res.pub, 0, 0, &other, resp_msg);
+	features = 0xff;
+	ck_assert(hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
+	ck_assert_uint_eq(features, 0);
+	/* The rest of the INIT stays bound: such a RESP to another INIT fails. */
+	other.timestamp++;
+	hs_write_resp(&res.k, h, res.pub, 0, 0, &other, resp_msg);
+	ck_assert(!hs_read_resp(&ini.k, h, resp_msg, sizeof(resp_msg), &sent, e_r, &cipher, &features));
 	/* An INIT is never taken for a RESP: other MAC key, other length. */
 	hs_write_init(&ini.k, h, &sent, init_msg);
 	ck_assert(!hs_read_resp(&ini.k, h, init_msg, HS_RESP_LEN, &sent, e_r, &cipher, &features));
