@@ -20,6 +20,8 @@
 						 * while another path was full */
 #define AUTOW_MIN_BPS 64000                     /* below this the link is idle: weights stay */
 #define AUTOW_HEADROOM 4                        /* an estimate stays within 4x what the path delivers */
+#define AUTOW_LULL_PERCENT 75                   /* traffic under this share of the last revision's is */
+#define AUTOW_LULL_LOOKS 3                      /* a lull of the sender's, sat out for up to 3 revisions */
 
 /* What the probes tell about one path at a revision. */
 struct autow_sample {
@@ -63,13 +65,17 @@ struct autow {
 	uint32_t weight[WIRE_MAX_PATHS];   /* as last handed out (the configured ones at first); 0 while
 					    * the path was not usable and had its configured weight */
 	uint64_t next_at;                  /* ns: the next revision */
+	uint64_t revised_traffic;          /* bps over all usable paths at the last revision */
+	unsigned lull_looks;               /* revisions sat out in a row since */
 };
 
 void autow_init(struct autow *a, unsigned npaths, const uint32_t *configured, uint64_t now);
 
 /*
  * Revises the weights when due and the link carries traffic; returns true and fills
- * weights (1 .. SCHED_MAX_WEIGHT each) when they should change.
+ * weights (1 .. SCHED_MAX_WEIGHT each) when they should change. While the traffic is
+ * under AUTOW_LULL_PERCENT of the last revision's and no path loses AUTOW_LOSS_PPM,
+ * the sender has slowed down, not the paths: up to AUTOW_LULL_LOOKS revisions are sat out.
  */
 bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, uint32_t *weights);
 

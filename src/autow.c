@@ -156,6 +156,32 @@ static void to_weights(struct autow *a, const struct autow_sample *s, uint32_t *
 	}
 }
 
+/*
+ * A sender that slows down for a moment (BBR's ProbeRTT every 10 s: four packets in
+ * flight for 200 ms; CUBIC's back-off) drops every path's rate at once, but the rates
+ * are smoothed over about 400 ms and reach each path's end a path delay apart, and the
+ * smoothed RTTs still show the queues that have just drained. A revision then reads
+ * an even split as 45:55 or 60:40 (agg-fast, BBR, 50 ms status samples), and for a
+ * second after the lull one path is overfull and the other half idle. A path that
+ * really slows down fills its queue and loses, or holds the others back: its share is
+ * revised at once in the first case, a few revisions late in the second.
+ */
+static bool in_lull(struct autow *a, const struct autow_sample *s, uint64_t traffic)
+{
+	bool losing = false;
+
+	for (unsigned i = 0; i < a->npaths; i++)
+		losing = losing || (carrying(&s[i]) && s[i].loss_ppm >= AUTOW_LOSS_PPM);
+	if (!losing && a->lull_looks < AUTOW_LULL_LOOKS &&
+	    traffic * 100 < a->revised_traffic * AUTOW_LULL_PERCENT) {
+		a->lull_looks++;
+		return true;
+	}
+	a->lull_looks = 0;
+	a->revised_traffic = traffic;
+	return false;
+}
+
 bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, uint32_t *weights)
 {
 	uint64_t traffic = 0;
@@ -166,7 +192,7 @@ bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, u
 	a->next_at = now + AUTOW_INTERVAL_NS;
 	for (unsigned i = 0; i < a->npaths; i++)
 		traffic += s[i].usable ? s[i].rate_bps : 0;
-	if (traffic < AUTOW_MIN_BPS)
+	if (traffic < AUTOW_MIN_BPS || in_lull(a, s, traffic))
 		return false;
 	find_full(a, s, full);
 	/* The full paths first: the others' floors are taken from their new estimates. */

@@ -297,6 +297,57 @@ START_TEST(a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded)
 }
 END_TEST
 
+/*
+ * BBR's ProbeRTT: for about 200 ms the sender keeps four packets in flight. The smoothed
+ * rates fall on both paths, a path delay apart, while the smoothed RTTs still show the
+ * queues of a moment ago. That must not move an even split; once the sender is back,
+ * or after AUTOW_LULL_LOOKS revisions at most, the weights follow the paths again. A
+ * path that loses while the traffic falls is revised at once.
+ */
+static void lull_samples(struct autow_sample *s, uint64_t rate1, uint64_t rate2, uint32_t loss2)
+{
+	const uint64_t rate[2] = { rate1, rate2 };
+
+	for (unsigned i = 0; i < 2; i++)
+		s[i] = (struct autow_sample){ .usable = true, .rate_bps = rate[i], .min_rtt_ns = 20 * MS,
+					      .srtt_ns = 40 * MS, .rttvar_ns = MS, .loss_ppm = i ? loss2 : 0 };
+}
+
+START_TEST(a_sender_s_lull_leaves_the_weights_alone)
+{
+	const uint32_t configured[2] = { 5000, 5000 };
+	uint32_t w[2] = { 5000, 5000 };
+	struct autow_sample s[2];
+	struct autow a;
+	uint64_t now = 0;
+
+	autow_init(&a, 2, configured, now);
+	lull_samples(s, 50000000, 50000000, 0);
+	now += AUTOW_INTERVAL_NS;
+	ck_assert(autow_update(&a, s, now, w)); /* both full at 50 Mbit/s: even */
+	ck_assert_uint_eq(w[0], w[1]);
+	lull_samples(s, 14000000, 26000000, 0); /* the lull, read unevenly */
+	for (unsigned look = 0; look < AUTOW_LULL_LOOKS; look++) {
+		now += AUTOW_INTERVAL_NS;
+		ck_assert_msg(!autow_update(&a, s, now, w), "revised in the lull's look %u", look);
+	}
+	ck_assert_uint_eq(w[0], w[1]);
+	now += AUTOW_INTERVAL_NS;
+	ck_assert(autow_update(&a, s, now, w)); /* a lull this long is taken for the paths' */
+	ck_assert_uint_lt(w[0], w[1]);
+
+	autow_init(&a, 2, configured, now);
+	w[0] = w[1] = 5000;
+	lull_samples(s, 50000000, 50000000, 0);
+	now += AUTOW_INTERVAL_NS;
+	ck_assert(autow_update(&a, s, now, w));
+	lull_samples(s, 30000000, 10000000, AUTOW_LOSS_PPM); /* path 2 slowed down and loses */
+	now += AUTOW_INTERVAL_NS;
+	ck_assert(autow_update(&a, s, now, w));
+	ck_assert_uint_gt(w[0], 2 * w[1]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("autow");
@@ -310,6 +361,7 @@ int main(void)
 	tcase_add_test(tc, late_rates_do_not_hold_back_a_path_with_room);
 	tcase_add_test(tc, a_returning_path_s_configured_weight_is_no_floor);
 	tcase_add_test(tc, idle_links_and_early_calls_change_nothing);
+	tcase_add_test(tc, a_sender_s_lull_leaves_the_weights_alone);
 	tcase_add_test(tc, a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
