@@ -192,7 +192,9 @@ start_fake() {
 	[ -x "$tmp/fake/$1" ] || { mkdir -p "$tmp/fake" && cp "$(command -v sleep)" "$tmp/fake/$1"; }
 	rm -f "$tmp/fake/pid"
 	(
-		"$tmp/fake/$1" 600 &
+		# SIGHUP at its default even when the suite runs under nohup (SIG_IGN is inherited,
+		# and the hotplug tests need the fake to die of the SIGHUP they expect).
+		env --default-signal=HUP "$tmp/fake/$1" 600 &
 		pid=$!
 		echo "$pid" >"$tmp/fake/pid.new" && mv "$tmp/fake/pid.new" "$tmp/fake/pid"
 		wait "$pid"
