@@ -72,6 +72,9 @@ struct link {
 	uint64_t owd_at[WIRE_MAX_PATHS]; /* when owd last took a sample */
 	struct owdspan owdspan[WIRE_MAX_PATHS]; /* the range of each path's recent one-way delays */
 	int64_t owd_rest[WIRE_MAX_PATHS]; /* what the last steps left over, in us * ns */
+	/* The smoothed owd's range over the last 10-20 s: above its low, the peer's frames
+	 * queue on their way here (see auto_weights). */
+	struct owdspan owd_base[WIRE_MAX_PATHS];
 	uint32_t last_stamp[WIRE_MAX_PATHS]; /* the peer's stamp of the newest frame heard on the path */
 	struct autow autow;     /* weights = "auto" */
 	struct resend resend;   /* copies of the data sent, for the peer's NACKs */
@@ -124,6 +127,9 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now);
 /* Periodic work: keepalives when due, paths fallen silent taken out of the schedule. */
 void link_tick(struct link *l, uint64_t now);
 
+/* Path i's smoothed RTT without the queue the peer's frames wait in on their way here (autow_forward_srtt). */
+uint64_t link_forward_srtt(const struct link *l, unsigned i);
+
 /* Holds the gaps a suspect path's frames may fill for as long as finding it down and repairing takes. */
 void link_update_suspicion(struct link *l, uint64_t now);
 /* Releases held data whose gap is given up on; the next such deadline (UINT64_MAX: none). */
@@ -141,6 +147,7 @@ void link_update_hold(struct link *l);
 #define LINK_DELAY_SLOTS 2048
 #define LINK_EQUALIZE_MAX_NS (100ull * 1000000ull) /* the most a faster path's packets are delayed */
 #define LINK_EQUALIZE_KEEP_NS (30ull * 1000000000ull) /* a down path still sets the delay this long */
+#define LINK_OWD_BASE_BUCKET_NS (10ull * 1000000000ull) /* owd_base's buckets */
 #define LINK_OWD_TAU_NS (250ull * 1000000ull) /* how fast a path's one-way delay follows its frames' */
 #define LINK_STANDBY_DATA_NS (1000000000ull) /* a standby backup the peer sent data on counts this long */
 

@@ -25,6 +25,9 @@ struct owdspan {
 /* A fresh frame (not a resend: its stamp is old) came at now with this delay. */
 void owdspan_note(struct owdspan *s, uint32_t owd_us, uint64_t now);
 
+/* The same with buckets of bucket_ns, for a range over a longer time (one span, one length). */
+void owdspan_note_every(struct owdspan *s, uint32_t owd_us, uint64_t now, uint64_t bucket_ns);
+
 /*
  * Was a frame that came with this delay (noted already) at the top of the range? A
  * frame that a full queue admitted just after it overflowed waited about as long as

@@ -127,7 +127,12 @@ static void keep_watch(struct link *l, struct session *s, unsigned except, uint6
 
 /*
  * The path for a bare TCP ACK, of lowest RTT (express.h); NULL when it goes with the
- * data: fast_acks off, a peer that takes no express frames, or no path with an RTT yet.
+ * data: fast_acks off, a peer that takes no express frames, or no path with an RTT and
+ * room. A path whose own way out queues (its RTT without the peer's queue, by
+ * autow_queue_long) or loses 2 % is no candidate: the ACKs of a download would
+ * otherwise fill a thin uplink, and the download would go at the pace that uplink
+ * carries its ACKs (30 + 30 Mbit/s, path 1's uplink 1 Mbit/s, BBR: 23 Mbit/s, against
+ * 52 with the ACKs in the schedule).
  */
 static struct path *ack_route(struct link *l, struct session *s, const uint8_t *pkt, size_t len, uint64_t now)
 {
@@ -137,8 +142,11 @@ static struct path *ack_route(struct link *l, struct session *s, const uint8_t *
 	if (!l->conf.fast_acks || !(s->peer_features & HS_FEATURE_EXPRESS) || !tcpseg_pure_ack(pkt, len))
 		return NULL;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		candidate[i] = l->sched.up[i] && l->probe[i].have_rtt;
-		srtt[i] = l->probe[i].srtt;
+		const struct probe *pr = &l->probe[i];
+
+		srtt[i] = link_forward_srtt(l, i);
+		candidate[i] = l->sched.up[i] && pr->have_rtt && !autow_queue_long(srtt[i], pr->min_rtt) &&
+			       probe_loss_ppm(pr) < AUTOW_LOSS_PPM;
 	}
 	l->ack_path = express_path(l->conf.npaths, candidate, srtt, l->ack_path);
 	if (l->ack_path < 0)
@@ -426,6 +434,7 @@ static void note_owd(struct link *l, unsigned i, uint32_t peer_stamp, uint64_t n
 	l->owd_rest[i] = moved - step * (int64_t)LINK_OWD_TAU_NS;
 	l->owd[i] += (uint32_t)(int32_t)step;
 	l->owd_at[i] = now;
+	owdspan_note_every(&l->owd_base[i], l->owd[i], now, LINK_OWD_BASE_BUCKET_NS);
 }
 
 /*

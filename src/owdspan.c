@@ -10,12 +10,17 @@ static bool later(uint32_t a, uint32_t b)
 
 void owdspan_note(struct owdspan *s, uint32_t owd_us, uint64_t now)
 {
-	if (!s->have || now - s->bucket_at >= 2 * OWDSPAN_BUCKET_NS) {
+	owdspan_note_every(s, owd_us, now, OWDSPAN_BUCKET_NS);
+}
+
+void owdspan_note_every(struct owdspan *s, uint32_t owd_us, uint64_t now, uint64_t bucket_ns)
+{
+	if (!s->have || now - s->bucket_at >= 2 * bucket_ns) {
 		/* Nothing came for two buckets: what came before tells nothing of the path now. */
 		*s = (struct owdspan){ .have = true, .bucket_at = now, .lo = { owd_us }, .hi = { owd_us } };
 		return;
 	}
-	if (now - s->bucket_at >= OWDSPAN_BUCKET_NS) {
+	if (now - s->bucket_at >= bucket_ns) {
 		s->lo[1] = s->lo[0];
 		s->hi[1] = s->hi[0];
 		s->have_prev = true;

@@ -95,6 +95,26 @@ START_TEST(nothing_noted_is_the_top_of_nothing)
 }
 END_TEST
 
+/* A longer span: the low of 10-20 s back is the base that a queue standing for seconds shows against. */
+START_TEST(a_longer_bucket_keeps_the_low_for_longer)
+{
+	const uint64_t bucket = 10000 * MS;
+	struct owdspan s = { 0 };
+	uint64_t t = 0;
+
+	owdspan_note_every(&s, OFFSET + 20000, t, bucket);
+	for (t = MS; t < 3 * OWDSPAN_BUCKET_NS; t += 100 * MS)
+		owdspan_note_every(&s, OFFSET + 45000, t, bucket); /* a queue of 25 ms for 6 s */
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 45000), 25000);
+	for (; t < bucket + OWDSPAN_BUCKET_NS; t += 100 * MS)
+		owdspan_note_every(&s, OFFSET + 45000, t, bucket);
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 45000), 25000); /* the bucket before still counts */
+	for (; t < 2 * bucket + OWDSPAN_BUCKET_NS; t += 100 * MS)
+		owdspan_note_every(&s, OFFSET + 45000, t, bucket);
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 45000), 0); /* 20 s of it: that is the path now */
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("owdspan");
@@ -105,6 +125,7 @@ int main(void)
 	tcase_add_test(tc, the_range_forgets_what_is_two_buckets_old);
 	tcase_add_test(tc, a_narrow_range_has_a_top_of_a_millisecond);
 	tcase_add_test(tc, nothing_noted_is_the_top_of_nothing);
+	tcase_add_test(tc, a_longer_bucket_keeps_the_low_for_longer);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
