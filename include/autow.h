@@ -38,14 +38,6 @@ struct autow_sample {
  */
 uint64_t autow_queue_ns(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t rttvar_ns);
 
-/*
- * A path's smoothed RTT without the queue the peer's frames wait in on their way here
- * (reverse_queue_ns, from their one-way delays), never below its base: the RTT that
- * this end's own traffic makes. A thin uplink that the acknowledgements of a download
- * fill would otherwise make the download's path look full to the sender.
- */
-uint64_t autow_forward_srtt(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t reverse_queue_ns);
-
 /* The queueing delay that means a path is full: AUTOW_QUEUE_MIN_NS or a quarter of its base RTT, whichever is more. */
 uint64_t autow_queue_full_ns(uint64_t min_rtt_ns);
 

@@ -127,9 +127,6 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now);
 /* Periodic work: keepalives when due, paths fallen silent taken out of the schedule. */
 void link_tick(struct link *l, uint64_t now);
 
-/* Path i's smoothed RTT without the queue the peer's frames wait in on their way here (autow_forward_srtt). */
-uint64_t link_forward_srtt(const struct link *l, unsigned i);
-
 /* Holds the gaps a suspect path's frames may fill for as long as finding it down and repairing takes. */
 void link_update_suspicion(struct link *l, uint64_t now);
 /* Releases held data whose gap is given up on; the next such deadline (UINT64_MAX: none). */

@@ -29,6 +29,7 @@ struct probe {
 	/* Estimates. */
 	bool have_rtt;
 	uint64_t srtt, rttvar, min_rtt; /* ns; RFC 6298 smoothing; min_rtt: see probe_on_report */
+	uint64_t forward_srtt;          /* ns; srtt's smoothing of the samples less their reports' queue */
 	int64_t lost_acc, sent_acc;     /* decayed sums (x256): loss = lost/sent */
 	uint64_t rate_bps;              /* bits per second the peer receives on the path, smoothed */
 	bool have_rate_mark;
@@ -80,7 +81,19 @@ void probe_report(const struct probe *pr, uint64_t now, struct wire_probe *out);
  * quiet intervals in a row, so that a queue had time to drain. A path kept busy, whose
  * queue may never empty, keeps its lowest RTT: a standing queue must not pass for base RTT.
  */
-void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us, uint32_t now_stamp_us);
+void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us, uint32_t now_stamp_us,
+		     uint64_t reverse_queue_ns);
+
+/*
+ * An RTT sample without the queue its report waited in on the way here
+ * (reverse_queue_ns, the report's one-way delay above the path's low), never below
+ * the base: the round trip this end's own frames make. probe_on_report smooths it
+ * into forward_srtt like srtt, sample by sample: the report that closes a round trip
+ * is the one that tells its way back, so the two never lag each other. A thin uplink
+ * that a download's acknowledgements fill would otherwise make the download's path
+ * look full to the sender.
+ */
+uint64_t probe_forward_rtt(uint64_t rtt_ns, uint64_t min_rtt_ns, uint64_t reverse_queue_ns);
 
 /* Starts the loss estimate afresh (a path that just came back). */
 void probe_forget_loss(struct probe *pr);

@@ -22,13 +22,6 @@ uint64_t autow_queue_ns(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t rttvar_n
 	return srtt_ns > base ? srtt_ns - base : 0;
 }
 
-uint64_t autow_forward_srtt(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t reverse_queue_ns)
-{
-	if (srtt_ns <= min_rtt_ns)
-		return srtt_ns;
-	return srtt_ns - (reverse_queue_ns < srtt_ns - min_rtt_ns ? reverse_queue_ns : srtt_ns - min_rtt_ns);
-}
-
 uint64_t autow_queue_full_ns(uint64_t min_rtt_ns)
 {
 	uint64_t full = min_rtt_ns / AUTOW_QUEUE_FRACTION;

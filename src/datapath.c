@@ -144,7 +144,7 @@ static struct path *ack_route(struct link *l, struct session *s, const uint8_t *
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		const struct probe *pr = &l->probe[i];
 
-		srtt[i] = link_forward_srtt(l, i);
+		srtt[i] = pr->forward_srtt; /* the way out's: the peer's queue is not ours */
 		candidate[i] = l->sched.up[i] && pr->have_rtt && !autow_queue_long(srtt[i], pr->min_rtt) &&
 			       probe_loss_ppm(pr) < AUTOW_LOSS_PPM;
 	}
@@ -255,8 +255,12 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 	struct probe *pr = &l->probe[p->index];
 	uint64_t raised = pr->min_rtt_raised;
 
+	/* The queue the report waited in on its way here: its one-way delay above the path's low. */
+	uint64_t reverse_queue = l->have_owd[p->index]
+		? owdspan_above_low(&l->owd_base[p->index], stamp(now) - peer_stamp) * 1000ull : 0;
+
 	wire_probe_decode(payload, &rep);
-	probe_on_report(pr, &rep, peer_stamp, stamp(now));
+	probe_on_report(pr, &rep, peer_stamp, stamp(now), reverse_queue);
 	if (pr->min_rtt_raised != raised)
 		log_info("path %s: base RTT now %.1f ms, the lowest while quiet for the last 10 s", p->conf->name,
 			 (double)pr->min_rtt / 1e6);

@@ -62,19 +62,6 @@ static void probe_path(struct link *l, unsigned i, uint64_t now, uint64_t probe)
 		link_send_keepalive(l, &l->path[i], now);
 }
 
-/*
- * Path i's smoothed RTT less the queue that the peer's frames show on their way here
- * (their one-way delays above the lowest of the last 10-20 s): what this end's own
- * frames wait. Neither the weights nor the bare ACKs should give way to the peer's queue.
- */
-uint64_t link_forward_srtt(const struct link *l, unsigned i)
-{
-	const struct probe *pr = &l->probe[i];
-	uint64_t reverse = l->have_owd[i] ? owdspan_above_low(&l->owd_base[i], l->owd[i]) * 1000ull : 0;
-
-	return autow_forward_srtt(pr->srtt, pr->min_rtt, reverse);
-}
-
 /* weights = "auto": the scheduler's weights follow what the probes measure. */
 static void auto_weights(struct link *l, uint64_t now)
 {
@@ -87,7 +74,8 @@ static void auto_weights(struct link *l, uint64_t now)
 		s[i] = (struct autow_sample){
 			.usable = health_usable(&l->health[i]) && pr->have_rtt,
 			.rate_bps = pr->rate_bps,
-			.srtt_ns = link_forward_srtt(l, i),
+			/* less the peer's queue: a thin uplink full of the ACKs is no full path this way */
+			.srtt_ns = pr->forward_srtt,
 			.min_rtt_ns = pr->min_rtt,
 			.rttvar_ns = pr->rttvar,
 			.loss_ppm = probe_loss_ppm(pr),

@@ -57,11 +57,21 @@ static uint64_t absdiff(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
-/* RFC 6298: srtt += (r - srtt)/8, rttvar += (|srtt - r| - rttvar)/4. */
-static void rtt_sample(struct probe *pr, uint64_t r)
+uint64_t probe_forward_rtt(uint64_t rtt_ns, uint64_t min_rtt_ns, uint64_t reverse_queue_ns)
 {
+	if (rtt_ns <= min_rtt_ns)
+		return rtt_ns;
+	return rtt_ns - (reverse_queue_ns < rtt_ns - min_rtt_ns ? reverse_queue_ns : rtt_ns - min_rtt_ns);
+}
+
+/* RFC 6298: srtt += (r - srtt)/8, rttvar += (|srtt - r| - rttvar)/4. */
+static void rtt_sample(struct probe *pr, uint64_t r, uint64_t reverse_queue_ns)
+{
+	uint64_t forward;
+
 	if (!pr->have_rtt) {
 		pr->srtt = r;
+		pr->forward_srtt = r;
 		pr->rttvar = r / 2;
 		pr->min_rtt = r;
 		pr->have_rtt = true;
@@ -71,6 +81,8 @@ static void rtt_sample(struct probe *pr, uint64_t r)
 	pr->srtt = pr->srtt - pr->srtt / 8 + r / 8;
 	if (r < pr->min_rtt)
 		pr->min_rtt = r;
+	forward = probe_forward_rtt(r, pr->min_rtt, reverse_queue_ns);
+	pr->forward_srtt = pr->forward_srtt - pr->forward_srtt / 8 + forward / 8;
 }
 
 /* The round trip the report's echo tells, in ns; false when it tells none. */
@@ -171,7 +183,8 @@ static void quiet_epoch(struct probe *pr, uint32_t now_stamp_us)
 	pr->quiet_samples = 0;
 }
 
-void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us, uint32_t now_stamp_us)
+void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us, uint32_t now_stamp_us,
+		     uint64_t reverse_queue_ns)
 {
 	bool fresh = !pr->have_report || diff32(stamp_us, pr->last_stamp_us) > 0;
 	uint64_t rtt;
@@ -179,7 +192,7 @@ void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t st
 	if (fresh)
 		pr->quiet_run = quiet_interval(pr, rep, now_stamp_us) ? pr->quiet_run + 1 : 0;
 	if (echo_rtt(rep, now_stamp_us, &rtt)) {
-		rtt_sample(pr, rtt);
+		rtt_sample(pr, rtt, reverse_queue_ns);
 		if (fresh && pr->quiet_run >= 2) {
 			pr->quiet_min = pr->quiet_samples && pr->quiet_min < rtt ? pr->quiet_min : rtt;
 			pr->quiet_samples++;

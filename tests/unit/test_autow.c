@@ -348,22 +348,6 @@ START_TEST(a_sender_s_lull_leaves_the_weights_alone)
 }
 END_TEST
 
-/*
- * A download's acknowledgements fill a thin uplink: the queue is on the way to this end
- * (the peer's frames show it in their one-way delays), not on this end's. It is taken
- * off the RTT, never below the base; and with it taken off, the path has room.
- */
-START_TEST(the_reverse_queue_is_not_this_end_s)
-{
-	ck_assert_uint_eq(autow_forward_srtt(40 * MS, 11 * MS, 25 * MS), 15 * MS);
-	ck_assert_uint_eq(autow_forward_srtt(40 * MS, 11 * MS, 60 * MS), 11 * MS);
-	ck_assert_uint_eq(autow_forward_srtt(40 * MS, 11 * MS, 0), 40 * MS);
-	ck_assert_uint_eq(autow_forward_srtt(10 * MS, 11 * MS, 5 * MS), 10 * MS);
-	ck_assert(autow_queue_long(40 * MS, 11 * MS));
-	ck_assert(!autow_queue_long(autow_forward_srtt(40 * MS, 11 * MS, 25 * MS), 11 * MS));
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("autow");
@@ -378,7 +362,6 @@ int main(void)
 	tcase_add_test(tc, a_returning_path_s_configured_weight_is_no_floor);
 	tcase_add_test(tc, idle_links_and_early_calls_change_nothing);
 	tcase_add_test(tc, a_sender_s_lull_leaves_the_weights_alone);
-	tcase_add_test(tc, the_reverse_queue_is_not_this_end_s);
 	tcase_add_test(tc, a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

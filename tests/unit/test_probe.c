@@ -22,7 +22,7 @@ START_TEST(rtt_is_the_echo_minus_the_hold)
 	probe_report(&b, 1050 * MS, &rep);
 	ck_assert_uint_eq(rep.echo_hold_us, 30000);
 	/* The report takes 25 ms back: RTT 45 ms (20 + 25); B's hold is not counted. */
-	probe_on_report(&a, &rep, stamp(5000 * MS) /* B's clock, unrelated */, stamp(1075 * MS));
+	probe_on_report(&a, &rep, stamp(5000 * MS) /* B's clock, unrelated */, stamp(1075 * MS), 0);
 	ck_assert(a.have_rtt);
 	ck_assert_uint_eq(a.srtt, 45 * MS);
 	ck_assert_uint_eq(a.min_rtt, 45 * MS);
@@ -39,7 +39,7 @@ START_TEST(no_echo_before_anything_was_heard)
 	probe_init(&b);
 	probe_report(&b, 10 * MS, &rep);
 	ck_assert_uint_eq(rep.echo_hold_us, WIRE_PROBE_NO_ECHO);
-	probe_on_report(&a, &rep, 1, stamp(20 * MS));
+	probe_on_report(&a, &rep, 1, stamp(20 * MS), 0);
 	ck_assert(!a.have_rtt);
 }
 END_TEST
@@ -51,7 +51,7 @@ START_TEST(rtt_survives_the_stamp_wrapping)
 	struct wire_probe rep = { .echo_timestamp_us = 0xffffffffu - 1999, .echo_hold_us = 1000 };
 
 	probe_init(&a);
-	probe_on_report(&a, &rep, 7, 8000);
+	probe_on_report(&a, &rep, 7, 8000, 0);
 	ck_assert(a.have_rtt);
 	ck_assert_uint_eq(a.srtt, 9 * MS);
 }
@@ -63,7 +63,7 @@ START_TEST(an_implausible_echo_is_ignored)
 	struct wire_probe rep = { .echo_timestamp_us = 1000, .echo_hold_us = 5000 };
 
 	probe_init(&a);
-	probe_on_report(&a, &rep, 7, 3000); /* held longer than it was away */
+	probe_on_report(&a, &rep, 7, 3000, 0); /* held longer than it was away */
 	ck_assert(!a.have_rtt);
 }
 END_TEST
@@ -76,7 +76,7 @@ START_TEST(smoothing_follows_rfc6298)
 	for (unsigned i = 0; i < 200; i++) {
 		struct wire_probe rep = { .echo_timestamp_us = 0, .echo_hold_us = 0 };
 
-		probe_on_report(&a, &rep, i, i % 2 ? 10000 : 30000); /* alternating 10 and 30 ms */
+		probe_on_report(&a, &rep, i, i % 2 ? 10000 : 30000, 0); /* alternating 10 and 30 ms */
 	}
 	ck_assert_uint_ge(a.srtt, 17 * MS);
 	ck_assert_uint_le(a.srtt, 23 * MS);
@@ -101,7 +101,7 @@ static uint32_t run_loss(unsigned sent, unsigned heard, unsigned reports)
 			if (i < heard)
 				probe_on_frame(&b, seq, stamp(t), 1000, t);
 		probe_report(&b, t + 50 * MS, &rep);
-		probe_on_report(&a, &rep, stamp(t + 50 * MS), stamp(t + 60 * MS));
+		probe_on_report(&a, &rep, stamp(t + 50 * MS), stamp(t + 60 * MS), 0);
 	}
 	return probe_loss_ppm(&a);
 }
@@ -141,7 +141,7 @@ START_TEST(rate_is_bytes_heard_over_the_peers_clock)
 		struct wire_probe rep = { .echo_hold_us = WIRE_PROBE_NO_ECHO, .rx_bytes = r * 125000u,
 					  .rx_frames = r, .rx_highest_seq = r };
 
-		probe_on_report(&a, &rep, 0xfff00000u + r * 100000u, r * 1000);
+		probe_on_report(&a, &rep, 0xfff00000u + r * 100000u, r * 1000, 0);
 	}
 	ck_assert_uint_ge(a.rate_bps, 9990000);
 	ck_assert_uint_le(a.rate_bps, 10010000);
@@ -157,9 +157,9 @@ START_TEST(a_reordered_old_report_changes_nothing)
 				 .rx_bytes = 1000 };
 
 	probe_init(&a);
-	probe_on_report(&a, &r1, 1000, 0);
-	probe_on_report(&a, &r2, 2000, 0);
-	probe_on_report(&a, &r1, 1000, 0); /* arrives late */
+	probe_on_report(&a, &r1, 1000, 0, 0);
+	probe_on_report(&a, &r2, 2000, 0, 0);
+	probe_on_report(&a, &r1, 1000, 0, 0); /* arrives late */
 	ck_assert_uint_eq(a.last.rx_frames, 20);
 	ck_assert_uint_eq(a.lost_total, 0);
 }
@@ -192,7 +192,7 @@ static void bed_run(struct bed *d, uint64_t ms, uint64_t rtt, uint32_t tx, uint3
 		probe_on_frame(&d->b, d->b_seq++, stamp(d->t - rtt), tx + 88, d->t - rtt / 2);
 		probe_on_frame(&d->a, d->a_seq++, stamp(d->t), rx + 88, d->t);
 		probe_report(&d->b, d->t - rtt / 2, &rep);
-		probe_on_report(&d->a, &rep, stamp(d->t - rtt / 2), stamp(d->t));
+		probe_on_report(&d->a, &rep, stamp(d->t - rtt / 2), stamp(d->t), 0);
 	}
 }
 
@@ -205,6 +205,49 @@ static void bed_alternate(struct bed *d, unsigned cycles, uint64_t busy_ms, uint
 		bed_run(d, quiet_ms, quiet_rtt, 0, 0);
 	}
 }
+
+/*
+ * A download's acknowledgements fill a thin uplink: the queue is on the reports' way to
+ * this end, not on this end's. Each RTT sample is taken less its own report's queue,
+ * never below the base, so the round trip out stays at the base through the queue's
+ * rise and its drain (a smoothed queue taken off a smoothed RTT lagged it, and made a
+ * draining queue look like this end's); a queue on the way out still shows.
+ */
+START_TEST(the_reverse_queue_is_not_this_end_s)
+{
+	struct probe a, b;
+	uint64_t t = 1000 * MS, highest = 0;
+
+	ck_assert_uint_eq(probe_forward_rtt(40 * MS, 11 * MS, 25 * MS), 15 * MS);
+	ck_assert_uint_eq(probe_forward_rtt(40 * MS, 11 * MS, 60 * MS), 11 * MS);
+	ck_assert_uint_eq(probe_forward_rtt(40 * MS, 11 * MS, 0), 40 * MS);
+	ck_assert_uint_eq(probe_forward_rtt(10 * MS, 11 * MS, 5 * MS), 10 * MS);
+
+	probe_init(&a);
+	probe_init(&b);
+	/* 20 ms both ways, then the way back queues up to 60 ms and drains in 10 ms steps. */
+	for (unsigned r = 0; r < 40; r++, t += 100 * MS) {
+		uint64_t queue = (r < 10 ? 0 : r < 16 ? r - 10 : r < 22 ? 22 - r : 0) * 10 * MS;
+		struct wire_probe rep;
+
+		probe_on_frame(&b, r, stamp(t), 100, t + 10 * MS);
+		probe_report(&b, t + 10 * MS, &rep);
+		probe_on_report(&a, &rep, stamp(t + 10 * MS), stamp(t + 20 * MS + queue), queue);
+		ck_assert_uint_eq(a.forward_srtt, 20 * MS);
+		highest = a.srtt > highest ? a.srtt : highest;
+	}
+	ck_assert_uint_gt(highest, 35 * MS);
+	/* The same queue on the way out: the peer's reports come back without one. */
+	for (unsigned r = 40; r < 46; r++, t += 100 * MS) {
+		struct wire_probe rep;
+
+		probe_on_frame(&b, r, stamp(t), 100, t + 50 * MS);
+		probe_report(&b, t + 50 * MS, &rep);
+		probe_on_report(&a, &rep, stamp(t + 50 * MS), stamp(t + 60 * MS), 0);
+	}
+	ck_assert_uint_gt(a.forward_srtt, 35 * MS);
+}
+END_TEST
 
 START_TEST(base_rtt_follows_a_longer_route_once_the_path_is_quiet)
 {
@@ -285,6 +328,7 @@ int main(void)
 	tcase_add_test(tc, loss_recovers_after_a_bad_spell);
 	tcase_add_test(tc, rate_is_bytes_heard_over_the_peers_clock);
 	tcase_add_test(tc, a_reordered_old_report_changes_nothing);
+	tcase_add_test(tc, the_reverse_queue_is_not_this_end_s);
 	tcase_add_test(tc, base_rtt_follows_a_longer_route_once_the_path_is_quiet);
 	tcase_add_test(tc, a_standing_queue_does_not_pass_for_base_rtt);
 	tcase_add_test(tc, short_lulls_in_a_transfer_are_not_quiet);
