@@ -52,9 +52,12 @@ void delayline_free(struct delayline *d);
 /* How long packets from `path` wait from now on (0: not at all). */
 void delayline_set_extra(struct delayline *d, unsigned path, uint64_t extra_ns);
 
-/* A packet arrived on `path` at now: delivered now, or copied to wait its turn. */
+/*
+ * A packet arrived on `path` at now: delivered now, or copied to wait its turn: its
+ * path's extra, or at_least_ns if that is longer (the caller's floor for this packet).
+ */
 void delayline_push(struct delayline *d, unsigned path, uint64_t tag, const uint8_t *pkt, size_t len, uint64_t now,
-		    delayline_deliver_fn deliver, void *ctx);
+		    uint64_t at_least_ns, delayline_deliver_fn deliver, void *ctx);
 
 /* Delivers every packet whose time has come, each FIFO in order. */
 void delayline_tick(struct delayline *d, uint64_t now, delayline_deliver_fn deliver, void *ctx);

@@ -75,6 +75,10 @@ struct link {
 	/* The smoothed owd's range over the last 10-20 s: above its low, the peer's frames
 	 * queue on their way here (see auto_weights). */
 	struct owdspan owd_base[WIRE_MAX_PATHS];
+	/* While a down path sets the bond's delay: no data frame is delivered before its one-way
+	 * delay (our stamp - peer's, as owd) reaches owd_floor (see update_equalize). */
+	bool owd_floor_on;
+	uint32_t owd_floor;
 	uint32_t last_stamp[WIRE_MAX_PATHS]; /* the peer's stamp of the newest frame heard on the path */
 	struct autow autow;     /* weights = "auto" */
 	struct resend resend;   /* copies of the data sent, for the peer's NACKs */

@@ -72,7 +72,7 @@ static void enqueue(struct delayline *d, unsigned path, uint64_t tag, const uint
 }
 
 void delayline_push(struct delayline *d, unsigned path, uint64_t tag, const uint8_t *pkt, size_t len, uint64_t now,
-		    delayline_deliver_fn deliver, void *ctx)
+		    uint64_t at_least_ns, delayline_deliver_fn deliver, void *ctx)
 {
 	struct delayline_fifo *f;
 	uint64_t release;
@@ -82,7 +82,7 @@ void delayline_push(struct delayline *d, unsigned path, uint64_t tag, const uint
 		return;
 	}
 	f = &d->fifo[path];
-	release = now + d->extra[path];
+	release = now + (d->extra[path] > at_least_ns ? d->extra[path] : at_least_ns);
 	/* Never ahead of the packet before it: the FIFO keeps the path's order. */
 	if (f->head != DELAYLINE_NONE && release < f->last_release)
 		release = f->last_release;

@@ -57,4 +57,43 @@ check "B still delays path 1 to path 2's delay, its base: $cut ms, within 3 ms o
 	awk -v e="$cut" -v i="$idle" 'BEGIN { exit !(e > i - 3 && e < i + 3) }'
 check "the RTT through the tunnel is the idle one ($cut_rtt ms, idle $idle_rtt)" \
 	awk -v r="$cut_rtt" -v i="$idle_rtt" 'BEGIN { exit !(r < i + 5) }'
+
+# Path 2 back, as fast as path 1: a BBR upload, and path 2 cut in it. The inner flow's
+# RTT is path 2's delay there (the receiver's equalising) and path 1's back (its ACKs go
+# ahead): 30 ms. After the cut path 1's frames must still take 25 ms, each of them: one
+# that came through quicker while path 1's smoothed delay lagged its queue gave BBR an
+# RTT of 11 ms, the window it keeps shrank to it, and after the restore the bond ran
+# at half its rate for up to 10 s.
+wan_shape 2 both 50mbit 25ms
+wan_restore 2
+for _ in $(seq 50); do
+	[ "$(na_status A | jq -r '.paths[1].state')$(na_status B | jq -r '.paths[1].state')" = upup ] && break
+	sleep 0.1
+done
+port=$((port + 1))
+bg_start B iperf3 -s -1 -p "$port" >/dev/null
+wait_listen B "$port" || die "iperf3 server"
+bg_start A iperf3 -c "$TUN_V4_B" -p "$port" -t 5 -C bbr >/dev/null
+client=$BG_PID
+sleep 2
+# The transfer's min RTT: iperf3's control connection has the same port, the transfer is
+# the one with the most bytes acked.
+min_rtt() {
+	nsA ss -tinH dport = :"$port" | awk '/minrtt:/ {
+		acked = 0; rtt = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^bytes_acked:/) acked = substr($i, 13) + 0
+			if ($i ~ /^minrtt:/) rtt = substr($i, 8)
+		}
+		if (acked >= best) { best = acked; min = rtt }
+	} END { print min }'
+}
+before=$(min_rtt)
+wan_cut 2
+sleep 2.5
+after=$(min_rtt)
+wait "$client" 2>/dev/null
+log "BBR upload: the inner flow's min RTT $before ms before path 2 was cut, $after ms 2.5 s after"
+check "after the cut the inner flow never saw an RTT under the bond's (min RTT $after ms, over 25)" \
+	awk -v r="$after" 'BEGIN { exit !(r > 25) }'
 finish

@@ -30,7 +30,7 @@ static void push(struct delayline *d, unsigned path, uint8_t tag, uint64_t now, 
 	uint8_t pkt[100];
 
 	memset(pkt, tag, sizeof(pkt));
-	delayline_push(d, path, tag * 3u, pkt, sizeof(pkt), now, record, l);
+	delayline_push(d, path, tag * 3u, pkt, sizeof(pkt), now, 0, record, l);
 }
 
 START_TEST(no_extra_passes_straight_through)
@@ -71,6 +71,31 @@ START_TEST(a_packet_waits_its_extra)
 	ck_assert_uint_eq(l.first[0], 7);
 	ck_assert_uint_eq(l.len[0], 100);
 	ck_assert_uint_eq(delayline_next(&d), UINT64_MAX);
+	delayline_free(&d);
+}
+END_TEST
+
+/* A packet's own floor: it waits that long if its path's extra is shorter, never less than the extra. */
+START_TEST(a_packet_waits_at_least_its_floor)
+{
+	struct delayline d;
+	struct log l = { 0 };
+	uint8_t pkt[100];
+
+	ck_assert(delayline_init(&d, 1500, 8));
+	memset(pkt, 4, sizeof(pkt));
+	delayline_push(&d, 0, 12, pkt, sizeof(pkt), 100 * MS, 15 * MS, record, &l); /* no extra, a floor */
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_uint_eq(delayline_next(&d), 115 * MS);
+	delayline_set_extra(&d, 0, 20 * MS);
+	memset(pkt, 5, sizeof(pkt));
+	delayline_push(&d, 0, 15, pkt, sizeof(pkt), 101 * MS, 5 * MS, record, &l); /* the extra is longer */
+	delayline_tick(&d, 115 * MS, record, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_uint_eq(delayline_next(&d), 121 * MS);
+	delayline_tick(&d, 121 * MS, record, &l);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_uint_eq(l.first[1], 5);
 	delayline_free(&d);
 }
 END_TEST
@@ -123,7 +148,7 @@ START_TEST(a_full_pool_lets_through_in_order_and_loses_nothing)
 	ck_assert_uint_eq(l.n, 4); /* the three that waited, then the fourth */
 	for (unsigned i = 0; i < 4; i++)
 		ck_assert_uint_eq(l.first[i], i + 1);
-	delayline_push(&d, 0, 27, big, sizeof(big), 10, record, &l); /* longer than a slot */
+	delayline_push(&d, 0, 27, big, sizeof(big), 10, 0, record, &l); /* longer than a slot */
 	ck_assert_uint_eq(l.n, 5);
 	ck_assert_uint_eq(l.len[4], sizeof(big));
 	/* All slots are free again. */
@@ -141,6 +166,7 @@ int main(void)
 
 	tcase_add_test(tc, no_extra_passes_straight_through);
 	tcase_add_test(tc, a_packet_waits_its_extra);
+	tcase_add_test(tc, a_packet_waits_at_least_its_floor);
 	tcase_add_test(tc, a_shrinking_extra_keeps_the_path_in_order);
 	tcase_add_test(tc, paths_are_independent);
 	tcase_add_test(tc, a_full_pool_lets_through_in_order_and_loses_nothing);
