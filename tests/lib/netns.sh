@@ -353,6 +353,20 @@ na_cpu_ticks() {
 
 # ---------------------------------------------------------------- transfers
 
+# flow_min_rtt SIDE PORT : the kernel's lowest RTT (ms) of the busiest TCP connection from
+# SIDE to PORT, read while it runs: iperf3's control connection has the same port, the
+# transfer is the one with the most bytes acked.
+flow_min_rtt() {
+	ns "$1" ss -tinH dport = :"$2" | awk '/minrtt:/ {
+		acked = 0; rtt = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^bytes_acked:/) acked = substr($i, 13) + 0
+			if ($i ~ /^minrtt:/) rtt = substr($i, 8)
+		}
+		if (acked >= best) { best = acked; min = rtt }
+	} END { print min }'
+}
+
 # wait_listen SIDE PORT : until something listens on TCP PORT in SIDE (5 s).
 wait_listen() {
 	local i

@@ -76,22 +76,10 @@ wait_listen B "$port" || die "iperf3 server"
 bg_start A iperf3 -c "$TUN_V4_B" -p "$port" -t 5 -C bbr >/dev/null
 client=$BG_PID
 sleep 2
-# The transfer's min RTT: iperf3's control connection has the same port, the transfer is
-# the one with the most bytes acked.
-min_rtt() {
-	nsA ss -tinH dport = :"$port" | awk '/minrtt:/ {
-		acked = 0; rtt = ""
-		for (i = 1; i <= NF; i++) {
-			if ($i ~ /^bytes_acked:/) acked = substr($i, 13) + 0
-			if ($i ~ /^minrtt:/) rtt = substr($i, 8)
-		}
-		if (acked >= best) { best = acked; min = rtt }
-	} END { print min }'
-}
-before=$(min_rtt)
+before=$(flow_min_rtt A "$port")
 wan_cut 2
 sleep 2.5
-after=$(min_rtt)
+after=$(flow_min_rtt A "$port")
 wait "$client" 2>/dev/null
 log "BBR upload: the inner flow's min RTT $before ms before path 2 was cut, $after ms 2.5 s after"
 check "after the cut the inner flow never saw an RTT under the bond's (min RTT $after ms, over 25)" \

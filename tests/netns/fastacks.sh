@@ -40,15 +40,7 @@ transfer() {
 	bg_start A iperf3 -c "$1" -p "$port" -t 3 -C bbr >/dev/null
 	client=$BG_PID
 	sleep 2
-	# iperf3's control connection has the same port: the transfer is the one with the most bytes acked.
-	min=$(nsA ss -tinH dport = :"$port" | awk '/minrtt:/ {
-		acked = 0; rtt = ""
-		for (i = 1; i <= NF; i++) {
-			if ($i ~ /^bytes_acked:/) acked = substr($i, 13) + 0
-			if ($i ~ /^minrtt:/) rtt = substr($i, 8)
-		}
-		if (acked >= best) { best = acked; min = rtt }
-	} END { print min }')
+	min=$(flow_min_rtt A "$port")
 	wait "$client" 2>/dev/null
 	sleep 1 # the last ACKs of the connection's close, before the counters are read
 	echo "$min"
