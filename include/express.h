@@ -45,4 +45,28 @@ unsigned express_watch_due(unsigned npaths, const bool *peer_data, const uint64_
  */
 int express_path(unsigned npaths, const bool *candidate, const uint64_t *srtt_ns, int current);
 
+#define EXPRESS_BAR_MIN_NS (500ull * 1000000ull)   /* see express_bar */
+#define EXPRESS_BAR_MAX_NS (8000ull * 1000000ull)
+#define EXPRESS_BAR_CALM_NS (10000ull * 1000000ull)
+
+/*
+ * A path whose way out queues or loses (the ACKs' own doing, on a thin uplink) takes no
+ * ACKs, and while it takes none its queue drains. Readmitted at once, it took them back
+ * a few hundred ms later, filled again, and so on: every move from the slower path to
+ * it let newer ACKs overtake the older ones still on the way, and the data sender
+ * dropped those as PAWS (about 900 in an 8 s download over a 1 Mbit/s uplink). So a
+ * path that fails is barred for EXPRESS_BAR_MIN_NS after it last failed, twice as long
+ * each time it fails again within EXPRESS_BAR_CALM_NS of the previous failure (up to
+ * EXPRESS_BAR_MAX_NS), and the bar is back at its minimum after a calm that long.
+ */
+struct express_bar {
+	uint64_t until;     /* ns: the path takes no ACKs before this */
+	uint64_t length;    /* ns: the present bar; 0 before the first failure */
+	uint64_t failed_at; /* ns: the start of the last failure */
+	bool failing;
+};
+
+/* Records whether the path fails the test at `now`; true when it may take ACKs. */
+bool express_bar_admits(struct express_bar *b, bool fails, uint64_t now);
+
 #endif

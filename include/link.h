@@ -10,6 +10,7 @@
 #include "autow.h"
 #include "conf.h"
 #include "delayline.h"
+#include "express.h"
 #include "flow.h"
 #include "handshake.h"
 #include "health.h"
@@ -98,6 +99,7 @@ struct link {
 	uint64_t keepalives[WIRE_MAX_PATHS], keepalives_spared[WIRE_MAX_PATHS]; /* sent; left out for data */
 	uint64_t fast_acks_sent[WIRE_MAX_PATHS], fast_acks_received[WIRE_MAX_PATHS]; /* WIRE_EXPRESS frames */
 	int ack_path; /* the path bare TCP ACKs took last (express.h); -1: none yet */
+	struct express_bar ack_bar[WIRE_MAX_PATHS];
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
 	uint64_t data_tx_at[WIRE_MAX_PATHS];  /* when data was last sent on the path */
 	uint64_t data_tx_since[WIRE_MAX_PATHS]; /* start of the current run of data sent on it */

@@ -129,8 +129,9 @@ static void keep_watch(struct link *l, struct session *s, unsigned except, uint6
  * The path for a bare TCP ACK, of lowest RTT (express.h); NULL when it goes with the
  * data: fast_acks off, a peer that takes no express frames, or no path with an RTT and
  * room. A path whose own way out queues (its RTT without the peer's queue, by
- * autow_queue_long) or loses 2 % is no candidate: the ACKs of a download would
- * otherwise fill a thin uplink, and the download would go at the pace that uplink
+ * autow_queue_long) or loses 2 % is no candidate, and for a while after
+ * (express_bar_admits): the ACKs of a download would otherwise fill a thin uplink,
+ * and the download would go at the pace that uplink
  * carries its ACKs (30 + 30 Mbit/s, path 1's uplink 1 Mbit/s, BBR: 23 Mbit/s, against
  * 52 with the ACKs in the schedule).
  */
@@ -145,8 +146,11 @@ static struct path *ack_route(struct link *l, struct session *s, const uint8_t *
 		const struct probe *pr = &l->probe[i];
 
 		srtt[i] = pr->forward_srtt; /* the way out's: the peer's queue is not ours */
-		candidate[i] = l->sched.up[i] && pr->have_rtt && !autow_queue_long(srtt[i], pr->min_rtt) &&
-			       probe_loss_ppm(pr) < AUTOW_LOSS_PPM;
+		candidate[i] = l->sched.up[i] && pr->have_rtt &&
+			       express_bar_admits(&l->ack_bar[i],
+						  autow_queue_long(srtt[i], pr->min_rtt) ||
+							  probe_loss_ppm(pr) >= AUTOW_LOSS_PPM,
+						  now);
 	}
 	l->ack_path = express_path(l->conf.npaths, candidate, srtt, l->ack_path);
 	if (l->ack_path < 0)

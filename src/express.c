@@ -24,3 +24,18 @@ unsigned express_watch_due(unsigned npaths, const bool *peer_data, const uint64_
 			due |= 1u << i;
 	return due;
 }
+
+bool express_bar_admits(struct express_bar *b, bool fails, uint64_t now)
+{
+	if (fails && !b->failing) {
+		bool again = b->length && now - b->failed_at < EXPRESS_BAR_CALM_NS;
+
+		b->length = !again ? EXPRESS_BAR_MIN_NS
+			    : b->length * 2 < EXPRESS_BAR_MAX_NS ? b->length * 2 : EXPRESS_BAR_MAX_NS;
+		b->failed_at = now;
+	}
+	b->failing = fails;
+	if (fails)
+		b->until = now + b->length;
+	return !fails && now >= b->until;
+}

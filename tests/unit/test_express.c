@@ -126,6 +126,35 @@ START_TEST(a_path_with_the_peers_data_is_watched_every_10_ms)
 }
 END_TEST
 
+START_TEST(a_path_that_fails_is_barred_longer_each_time)
+{
+	struct express_bar b = { 0 };
+	uint64_t t = 1000 * MS;
+
+	ck_assert(express_bar_admits(&b, false, t));
+	/* Failing: barred, for 500 ms after the last failing look. */
+	ck_assert(!express_bar_admits(&b, true, t));
+	ck_assert(!express_bar_admits(&b, true, t + 100 * MS));
+	ck_assert(!express_bar_admits(&b, false, t + 599 * MS));
+	ck_assert(express_bar_admits(&b, false, t + 600 * MS));
+	/* Again within 10 s: 1 s, 2 s, 4 s, 8 s, and no longer. */
+	for (uint64_t bar = 1000 * MS; bar <= 16000 * MS; bar *= 2) {
+		uint64_t expect = bar < EXPRESS_BAR_MAX_NS ? bar : EXPRESS_BAR_MAX_NS;
+
+		t += 1000 * MS;
+		ck_assert(!express_bar_admits(&b, true, t));
+		ck_assert(!express_bar_admits(&b, false, t + expect - 1));
+		ck_assert(express_bar_admits(&b, false, t + expect));
+		t += expect;
+	}
+	/* After a calm of 10 s since the last failure, the bar is back at 500 ms. */
+	t += EXPRESS_BAR_CALM_NS;
+	ck_assert(!express_bar_admits(&b, true, t));
+	ck_assert(!express_bar_admits(&b, false, t + 499 * MS));
+	ck_assert(express_bar_admits(&b, false, t + 500 * MS));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("express");
@@ -136,6 +165,7 @@ int main(void)
 	tcase_add_test(tc, the_path_of_lowest_rtt_is_taken);
 	tcase_add_test(tc, the_last_path_keeps_them_within_an_eighth);
 	tcase_add_test(tc, a_path_with_the_peers_data_is_watched_every_10_ms);
+	tcase_add_test(tc, a_path_that_fails_is_barred_longer_each_time);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
