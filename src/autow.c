@@ -100,10 +100,17 @@ static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, 
 	if (other_full && floor > base)
 		base = floor;
 	grown = base * (100 + growth) / 100;
-	/* Room is claimed step by step, never far beyond what the path has shown it carries. */
+	/*
+	 * Room is claimed step by step, never far beyond what the path has shown it carries;
+	 * but that bound takes back no estimate: a path with room that carries less (the
+	 * sender slows down, a transfer ends) tells nothing of what it can carry. Cut
+	 * to four times their decaying rates, the estimates followed the rates' ratio as a
+	 * transfer ended, each path's a report interval and a path delay behind the other's:
+	 * 75:25 became 63:37 to 73:27 before the next transfer.
+	 */
 	if (grown > AUTOW_HEADROOM * s->rate_bps + AUTOW_MIN_BPS)
 		grown = AUTOW_HEADROOM * s->rate_bps + AUTOW_MIN_BPS;
-	a->capacity[i] = grown;
+	a->capacity[i] = grown > a->capacity[i] ? grown : a->capacity[i];
 }
 
 /* What path i is worth at least, at its present weight, next to the full paths' estimates. */

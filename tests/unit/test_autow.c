@@ -348,6 +348,41 @@ START_TEST(a_sender_s_lull_leaves_the_weights_alone)
 }
 END_TEST
 
+/*
+ * A transfer ends: the rates decay, each path's a report interval and a path delay after
+ * the other's, no path is full, and the lull rule lets go after AUTOW_LULL_LOOKS. What
+ * the paths were found to carry stands for the next transfer.
+ */
+START_TEST(a_transfer_that_ends_leaves_the_estimates)
+{
+	const uint32_t configured[2] = { 1, 1 };
+	const uint64_t cap[2] = { 7500000, 2500000 };
+	uint32_t w[2] = { 1, 1 };
+	struct autow_sample s[2];
+	struct autow a;
+	uint64_t now = 0, rate[2] = { 7500000, 2500000 };
+
+	autow_init(&a, 2, configured, now);
+	for (unsigned round = 0; round < 40; round++) {
+		now += AUTOW_INTERVAL_NS;
+		model(w, cap, 10000000, 2, s);
+		autow_update(&a, s, now, w);
+	}
+	ck_assert_msg(share(w, 0, 2) > 0.70 && share(w, 0, 2) < 0.80, "path 1 share %.3f", share(w, 0, 2));
+	for (unsigned round = 0; round < 12; round++) {
+		rate[0] = rate[0] / 2;     /* path 1's rate falls first ... */
+		rate[1] = rate[1] * 4 / 5; /* ... path 2's lags */
+		for (unsigned i = 0; i < 2; i++)
+			s[i] = (struct autow_sample){ .usable = true, .rate_bps = rate[i], .min_rtt_ns = 20 * MS,
+						      .srtt_ns = 21 * MS, .rttvar_ns = MS / 2 };
+		now += AUTOW_INTERVAL_NS;
+		autow_update(&a, s, now, w);
+		ck_assert_msg(share(w, 0, 2) > 0.70 && share(w, 0, 2) < 0.80, "round %u: path 1 share %.3f", round,
+			      share(w, 0, 2));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("autow");
@@ -362,6 +397,7 @@ int main(void)
 	tcase_add_test(tc, a_returning_path_s_configured_weight_is_no_floor);
 	tcase_add_test(tc, idle_links_and_early_calls_change_nothing);
 	tcase_add_test(tc, a_sender_s_lull_leaves_the_weights_alone);
+	tcase_add_test(tc, a_transfer_that_ends_leaves_the_estimates);
 	tcase_add_test(tc, a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
