@@ -190,6 +190,14 @@ topo_check() {
 	return $ok
 }
 
+# wait_for 'COMMAND' [TENTHS] : evaluates COMMAND every 100 ms until it succeeds, at
+# most TENTHS times (default 50: 5 s); 1 if it never did.
+wait_for() {
+	local _
+	for _ in $(seq "${2:-50}"); do eval "$1" && return 0; sleep 0.1; done
+	return 1
+}
+
 # wait_ping SIDE ADDR [SECONDS] : one ping a second until a reply; leaves
 # the number of tries in PING_TRIES. Retrying is for learning/ARP warm-up,
 # not to hide loss.

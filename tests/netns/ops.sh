@@ -29,7 +29,6 @@ wait_ping A "$TUN_V4_B" 5 >/dev/null || die "no ping through the tunnel"
 check "READY=1 sent once the link was up" grep -q "READY=1" "$NA_TMP/notify.log"
 
 weights() { na_status A | jq -r '[.paths[].weight] | join(":")'; }
-wait_for() { for i in $(seq 30); do eval "$1" && return 0; sleep 0.1; done; return 1; }
 conf=$(na_conf A)
 cp "$conf" "$NA_TMP/good.conf"
 

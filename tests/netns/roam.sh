@@ -59,8 +59,6 @@ ms_until() {
 	done
 }
 faster() { [ "${1% *}" -lt "$2" ] 2>/dev/null; }
-# wait_for CMD : until CMD succeeds, 5 s at most.
-wait_for() { for _ in $(seq 50); do eval "$1" && return 0; sleep 0.1; done; return 1; }
 # moved_by PATH... : what B received on each path (bytes, one line each) while 6 MB went A -> B.
 small=$NA_TMP/small
 head -c 6M /dev/urandom >"$small"

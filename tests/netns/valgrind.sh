@@ -15,7 +15,7 @@ write_configs v4 1 1
 mkdir -p "$(na_rundir B)"
 vglog=$NA_TMP/valgrind.log
 bg_start B env NETAGG_RUNDIR="$(na_rundir B)" valgrind --leak-check=full --show-leak-kinds=all \
-	--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 --track-fds=yes \
+	--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 --track-fds=yes --vgdb=no \
 	--log-file="$vglog" "$NETAGG" run "$(na_conf B)"
 vg=$BG_PID
 for i in $(seq 150); do [ -S "$(na_sockfile B)" ] && break; sleep 0.2; done
