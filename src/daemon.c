@@ -59,7 +59,7 @@ struct daemon {
 	unsigned nconns;
 	ev_timer tick;
 	ev_timer reorder; /* the next deadline of the reorder buffer */
-	struct netmon netmon; /* device and address changes, for rebind */
+	struct netmon netmon; /* device and address changes, for rebind and routekeep (raw mode: routekeep only) */
 	struct routekeep routes; /* the host set-up's routes, put back after a device is re-created */
 	ev_io netmon_io;
 	ev_signal sigint, sigterm, sighup;
@@ -169,7 +169,8 @@ static void on_netmon_event(const struct netmon_event *e, void *arg)
 {
 	struct netmon_batch *b = arg;
 
-	rebind_on_event(&b->d->link, e, b->now, &b->reopened);
+	if (!b->d->raw)
+		rebind_on_event(&b->d->link, e, b->now, &b->reopened);
 	routekeep_on_event(&b->d->routes, e);
 }
 
@@ -181,7 +182,8 @@ static void on_netmon(struct ev_loop *loop, ev_io *w, int revents)
 	(void)loop;
 	(void)revents;
 	netmon_read(&d->netmon, on_netmon_event, &b);
-	rewatch_paths(d, b.reopened);
+	if (!d->raw)
+		rewatch_paths(d, b.reopened);
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -219,8 +221,8 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 
 		rebind_check(&d->link, mono_ns(), &reopened);
 		rewatch_paths(d, reopened);
-		routekeep_check(&d->routes);
 	}
+	routekeep_check(&d->routes);
 	notify_send("READY=1");
 }
 
@@ -368,14 +370,18 @@ static bool start(struct daemon *d, const struct conf *c, char *err, size_t errl
 	d->pid_written = write_pid_file(d->pid_path, err, errlen);
 	/* Everything privileged is done: the TUN, sockets and files are open. Raw mode keeps
 	 * CAP_NET_ADMIN alone: the kernel checks it on every NFQUEUE verdict; so does a link
-	 * whose host set-up added routes, to add them back after a device is re-created. */
-	if (!d->raw && d->pid_written) {
+	 * whose host set-up added routes, to add them back after a device is re-created. In
+	 * raw mode those are a sender's routes to the secondary through its device: without
+	 * them the rewritten packets leave by the main table, on the primary path. */
+	if (d->pid_written) {
 		char journal[PATH_MAX];
 
 		rundir_file(journal, sizeof(journal), c->interface, ".journal");
 		if (routekeep_load(&d->routes, journal))
 			log_info("keeping CAP_NET_ADMIN to add back %zu routes of the host set-up if their devices are re-created",
 				 d->routes.n);
+		if (d->raw && d->routes.n && !netmon_open(&d->netmon, err, errlen))
+			return false;
 	}
 	return d->pid_written && privdrop(c->user, d->raw || d->routes.n, err, errlen);
 }
@@ -411,6 +417,11 @@ static void watch(struct daemon *d)
 		d->queue_io.data = d;
 		ev_io_init(&d->queue_io, on_queue, nfqueue_fd(&d->rawlink.queue), EV_READ);
 		ev_io_start(d->loop, &d->queue_io);
+		if (d->routes.n) {
+			d->netmon_io.data = d;
+			ev_io_init(&d->netmon_io, on_netmon, netmon_fd(&d->netmon), EV_READ);
+			ev_io_start(d->loop, &d->netmon_io);
+		}
 	} else {
 		watch_link(d);
 	}

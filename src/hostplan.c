@@ -353,6 +353,14 @@ static bool push_queue(struct planner *p, const char *table, const char *chain, 
 /*
  * mangle OUTPUT: after conntrack has seen the original destination, and a destination
  * the daemon changes there makes the kernel route the packet again, by its mark.
+ * The rewritten packets keep the primary path's source address, and by default the
+ * kernel asks ARP for the secondary with that source: a receiver with arp_filter = 1
+ * (which it needs) routes the answer to it out of its primary interface, so it does
+ * not answer on the secondary, and the secondary path stays dead until something else
+ * resolves the neighbour (a device re-created, a neighbour entry expired, a first
+ * packet). arp_announce = 2 asks with the secondary device's own address. Set for all
+ * devices: a device created again starts with its defaults, and the kernel takes the
+ * higher of "all" and the device's own value.
  */
 static bool plan_sender(struct planner *p, unsigned k)
 {
@@ -368,6 +376,8 @@ static bool plan_sender(struct planner *p, unsigned k)
 	if (gw && addr_family(gw) != addr_family(&r->secondary))
 		gw = NULL;
 	host_prefix(&r->secondary, &dst);
+	if (addr_family(&r->secondary) == AF_INET && !push_sysctl(p, "net.ipv4.conf.all.arp_announce", "2"))
+		return false;
 	return push_route(p, &dst, gw, fr->out_dev, NULL, table) &&
 	       push_rule(p, dst.family, NULL, HOSTPLAN_SECONDARY_MARK, table) &&
 	       push_queue(p, "mangle", "OUTPUT", &r->primary);

@@ -160,6 +160,27 @@ read -r q1 c1 q2 c2 < <(counters)
 share3=$(pct $((q2 - p2)) $((q1 - p1)))
 log "config files (3:1): the secondary interface carried $share3 % of the packets"
 check "25 % +- 2 on the secondary" within "$share3" 25 2
+
+# The sender's set-up routes the secondary through its device in a table of its own.
+# Deleting the device (a modem re-dialling) takes that route along; without it the
+# rewritten packets would leave by the main table, which on a router is the primary's
+# default route. The daemon adds it back when the device reappears.
+sroute=$(awk '$2 == "route" && / dev path2 / { sub(/^[^ ]+ route /, ""); print; exit }' "$(na_rundir A)/rawA.journal")
+stable=${sroute##* table }
+check "the set-up routed the secondary through path2 in a table of its own ($sroute)" \
+	grep -q "dev path2" <(nsA ip route show table "${stable:-none}" 2>/dev/null)
+nsA ip link del path2
+check "deleting path2 took the route along" \
+	test -z "$(nsA ip route show table "${stable:-none}" 2>/dev/null | grep "dev path2")"
+_host_side A 2 || die "re-creating path2"
+check "the raw-mode daemon added the route back (${sroute%% table *})" \
+	wait_for "nsA ip route show table ${stable:-none} 2>/dev/null | grep -q 'dev path2'"
+read -r p1 b1 p2 b2 < <(counters)
+check "10 MB after path2 was re-created" transfer 10000000
+read -r q1 c1 q2 c2 < <(counters)
+share3=$(pct $((q2 - p2)) $((q1 - p1)))
+log "after path2 was re-created (3:1): the secondary interface carried $share3 % of the packets"
+check "25 % +- 2 on the secondary again" within "$share3" 25 2
 check "down rawA" na A down rawA
 check "down rawB" na B down rawB
 same "after down (config files), A's host state is as before" A "$NA_TMP/A.before"

@@ -442,7 +442,9 @@ START_TEST(raw_sender)
 	facts.table[facts.ntables++] = 20034;
 	plan_rule(0);
 	plan_rule(1);
-	ck_assert_str_eq(lines(), "route 198.18.2.2/32 via 198.18.2.254 dev a2 table 20033\n"
+	/* The moved packets keep the primary source: ARP must ask with the secondary device's address. */
+	ck_assert_str_eq(lines(), "sysctl net.ipv4.conf.all.arp_announce=2\n"
+				  "route 198.18.2.2/32 via 198.18.2.254 dev a2 table 20033\n"
 				  "rule fwmark 0x4e410001/0xffff0000 table 20033 priority 20033\n"
 				  "filter ipv4 mangle OUTPUT -p tcp -d 198.18.1.2/32 --dport 5001 -m comment "
 				  "--comment netagg:na0 -j NFQUEUE --queue-num 20033 --queue-bypass\n"
@@ -494,8 +496,9 @@ START_TEST(link_then_rules_share_ids)
 	plan_link();
 	plan_rule(0);
 	plan_rule(0); /* the same rule again: a second table, never a clash with the first */
-	ck_assert_uint_eq(nplan, 7);
+	ck_assert_uint_eq(nplan, 8); /* the sysctl once */
 	ck_assert_str_eq(lines(), "sysctl net.ipv4.ip_forward=1\n"
+				  "sysctl net.ipv4.conf.all.arp_announce=2\n"
 				  "route 198.18.2.2/32 dev a2 table 20033\n"
 				  "rule fwmark 0x4e410001/0xffff0000 table 20033 priority 20033\n"
 				  "filter ipv4 mangle OUTPUT -p tcp -d 198.18.1.2/32 --dport 5001 -m comment "
