@@ -60,22 +60,33 @@ _wan_clear_one() {
 	return 0
 }
 
-# wan_shape I DIR RATE DELAY [LOSS] [LIMIT] : emulate path I in direction DIR (ab, ba
-# or both). RATE like 7500kbit (0 = unlimited), DELAY like 10ms, LOSS like 0.5%,
-# LIMIT the queue in bytes, a plain number (default: 100 ms at the rate). Replaces
-# earlier settings of that path and direction.
+# wan_shape I DIR RATE DELAY [LOSS] [LIMIT] [JITTER] [in-order] : emulate path I in
+# direction DIR (ab, ba or both). RATE like 7500kbit (0 = unlimited), DELAY like 10ms,
+# LOSS like 0.5%, LIMIT the queue in bytes, a plain number (default: 100 ms at the rate;
+# "" for the default when JITTER follows). JITTER like 5ms varies each packet's delay
+# uniformly within DELAY +- JITTER, so packets overtake each other, as netem does;
+# "in-order" keeps them in order (a late packet holds back those behind it), which
+# only linkem can: with netem it fails (status 2). Replaces earlier settings of that
+# path and direction.
 wan_shape() {
-	local i=$1 dir=$2 rate=$3 delay=$4 loss=${5:-0%} limit=${6:-}
+	local i=$1 dir=$2 rate=$3 delay=$4 loss=${5:-0%} limit=${6:-} jitter=${7:-} order=${8:-}
 	local in out q args
 	wan_detect
 	if [ "$dir" = both ]; then
-		wan_shape "$i" ab "$rate" "$delay" "$loss" "$limit" && wan_shape "$i" ba "$rate" "$delay" "$loss" "$limit"
+		wan_shape "$i" ab "${@:3}" && wan_shape "$i" ba "${@:3}"
 		return
+	fi
+	[ -z "$order" ] || [ "$order" = in-order ] || die "wan: '$order' is not in-order"
+	if [ "$order" = in-order ] && [ "$WAN_METHOD" = netem ]; then
+		log "wan: netem cannot jitter in order"
+		return 2
 	fi
 	_wan_clear_one "$i" "$dir"
 	read -r in out <<<"$(_wan_ports "$i" "$dir")"
 	if [ "$WAN_METHOD" = netem ]; then
-		args=(delay "$delay" loss "$loss")
+		args=(delay "$delay")
+		[ -n "$jitter" ] && args+=("$jitter")
+		args+=(loss "$loss")
 		[ "$rate" != 0 ] && args+=(rate "$rate")
 		# netem counts its limit in packets of up to 1500 bytes.
 		[ -n "$limit" ] && args+=(limit $((limit / 1500 + 1)))
@@ -85,6 +96,8 @@ wan_shape() {
 		args=(--queue "$q" --delay "$delay" --loss "$loss")
 		[ "$rate" != 0 ] && args+=(--rate "$rate")
 		[ -n "$limit" ] && args+=(--limit "$limit")
+		[ -n "$jitter" ] && args+=(--jitter "$jitter")
+		[ "$order" = in-order ] && args+=(--in-order)
 		bg_start W "$LINKEM" "${args[@]}" >"$NA_TMP/linkem-$i-$dir.out"
 		WAN_LINKEM_PID["$i:$dir"]=$BG_PID
 		_wan_wait_ready "$NA_TMP/linkem-$i-$dir.out" || die "linkem for path $i $dir did not start"

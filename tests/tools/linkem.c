@@ -4,7 +4,8 @@
  * NFQUEUE (for kernels without netem). Each packet is held until linkem_model says it
  * has crossed the link, then accepted; lost or queue-dropped packets are dropped.
  *
- *   linkem --queue N [--rate 7500kbit] [--delay 10ms] [--loss 0.5%] [--limit 64k] [--seed S]
+ *   linkem --queue N [--rate 7500kbit] [--delay 10ms] [--jitter 5ms [--in-order]] [--loss 0.5%]
+ *          [--limit 64k] [--seed S]
  *
  * On SIGTERM/SIGINT it prints its counters as key=value lines and exits; on SIGUSR1 it
  * prints them and goes on (a "--" line ends each such snapshot).
@@ -29,13 +30,16 @@
 struct held {
 	uint32_t id;
 	uint64_t release_ns;
+	uint64_t order; /* arrival number: equal release times leave in arrival order */
 };
 
+/* Held packets in a binary min-heap on (release_ns, order): with jitter they may leave out of order. */
 struct emu {
 	struct linkem_model model;
 	struct nfq_q_handle *qh;
-	struct held ring[HELD_MAX];
-	uint32_t head, count;
+	struct held heap[HELD_MAX];
+	uint32_t count;
+	uint64_t arrivals;
 	uint64_t overruns, ring_full;
 };
 
@@ -47,6 +51,44 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool earlier(const struct held *a, const struct held *b)
+{
+	return a->release_ns < b->release_ns || (a->release_ns == b->release_ns && a->order < b->order);
+}
+
+static void heap_push(struct emu *e, struct held h)
+{
+	uint32_t i = e->count++;
+
+	while (i && earlier(&h, &e->heap[(i - 1) / 2])) {
+		e->heap[i] = e->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	e->heap[i] = h;
+}
+
+static struct held heap_pop(struct emu *e)
+{
+	struct held top = e->heap[0], last = e->heap[--e->count];
+	uint32_t i = 0;
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+
+		if (c >= e->count)
+			break;
+		if (c + 1 < e->count && earlier(&e->heap[c + 1], &e->heap[c]))
+			c++;
+		if (!earlier(&e->heap[c], &last))
+			break;
+		e->heap[i] = e->heap[c];
+		i = c;
+	}
+	if (e->count)
+		e->heap[i] = last;
+	return top;
 }
 
 static int on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_data *nfa, void *data)
@@ -69,21 +111,17 @@ static int on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_d
 	if (linkem_admit(&e->model, now_ns(), (uint32_t)len, &release) != LINKEM_PASS)
 		return nfq_set_verdict(qh, id, NF_DROP, 0, NULL);
 	linkem_count_tcp(&e->model, (uint32_t)len, linkem_tcp_payload(payload, (uint32_t)len));
-	e->ring[(e->head + e->count) % HELD_MAX] = (struct held){ id, release };
-	e->count++;
+	heap_push(e, (struct held){ id, release, e->arrivals++ });
 	return 0;
 }
 
-/* Accepts every held packet whose time has come; they leave in arrival order. */
+/* Accepts every held packet whose time has come, earliest release first. */
 static void release_due(struct emu *e)
 {
 	uint64_t now = now_ns();
 
-	while (e->count && e->ring[e->head].release_ns <= now) {
-		nfq_set_verdict(e->qh, e->ring[e->head].id, NF_ACCEPT, 0, NULL);
-		e->head = (e->head + 1) % HELD_MAX;
-		e->count--;
-	}
+	while (e->count && e->heap[0].release_ns <= now)
+		nfq_set_verdict(e->qh, heap_pop(e).id, NF_ACCEPT, 0, NULL);
 }
 
 /* Signals are blocked but while waiting here, so one never arrives between the flag checks and the wait. */
@@ -94,7 +132,7 @@ static void wait_for_work(struct emu *e, int fd, const sigset_t *waiting_mask)
 	uint64_t now = now_ns();
 
 	if (e->count) {
-		uint64_t wait = e->ring[e->head].release_ns > now ? e->ring[e->head].release_ns - now : 0;
+		uint64_t wait = e->heap[0].release_ns > now ? e->heap[0].release_ns - now : 0;
 
 		ts.tv_sec = (time_t)(wait / 1000000000ull);
 		ts.tv_nsec = (long)(wait % 1000000000ull);
@@ -146,8 +184,8 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: linkem --queue N [--rate 7500kbit] [--delay 10ms] [--loss 0.5%%] "
-			"[--limit 64k] [--seed S]\n");
+	fprintf(stderr, "usage: linkem --queue N [--rate 7500kbit] [--delay 10ms] [--jitter 5ms [--in-order]] "
+			"[--loss 0.5%%] [--limit 64k] [--seed S]\n");
 	exit(2);
 }
 
@@ -156,11 +194,12 @@ static void parse_args(int argc, char **argv, unsigned *queue, struct linkem_mod
 	static const struct option opts[] = {
 		{ "queue", 1, NULL, 'q' }, { "rate", 1, NULL, 'r' }, { "delay", 1, NULL, 'd' },
 		{ "loss", 1, NULL, 'l' },  { "limit", 1, NULL, 'L' }, { "seed", 1, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
+		{ "jitter", 1, NULL, 'j' }, { "in-order", 0, NULL, 'o' }, { NULL, 0, NULL, 0 },
 	};
-	uint64_t rate = 0, delay = 0, limit = 0, seed = 1;
+	uint64_t rate = 0, delay = 0, jitter = 0, limit = 0, seed = 1;
 	uint32_t loss = 0;
 	int c, have_queue = 0, which = 0;
+	bool in_order = false;
 
 	while ((c = getopt_long(argc, argv, "", opts, &which)) != -1) {
 		bool ok = true;
@@ -169,6 +208,8 @@ static void parse_args(int argc, char **argv, unsigned *queue, struct linkem_mod
 		case 'q': *queue = (unsigned)strtoul(optarg, NULL, 10); have_queue = 1; break;
 		case 'r': ok = linkem_parse_rate(optarg, &rate); break;
 		case 'd': ok = linkem_parse_time(optarg, &delay); break;
+		case 'j': ok = linkem_parse_time(optarg, &jitter); break;
+		case 'o': in_order = true; break;
 		case 'l': ok = linkem_parse_loss(optarg, &loss); break;
 		case 'L': ok = linkem_parse_size(optarg, &limit); break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
@@ -179,9 +220,10 @@ static void parse_args(int argc, char **argv, unsigned *queue, struct linkem_mod
 			exit(2);
 		}
 	}
-	if (!have_queue || optind != argc)
+	if (!have_queue || optind != argc || (in_order && !jitter))
 		usage();
 	linkem_init(m, rate, delay, loss, limit, seed);
+	linkem_set_jitter(m, jitter, in_order);
 }
 
 int main(int argc, char **argv)
@@ -225,8 +267,8 @@ int main(int argc, char **argv)
 		}
 	}
 	/* Let what is in flight through rather than have the kernel drop it with the queue. */
-	for (; e.count; e.count--, e.head = (e.head + 1) % HELD_MAX)
-		nfq_set_verdict(e.qh, e.ring[e.head].id, NF_ACCEPT, 0, NULL);
+	while (e.count)
+		nfq_set_verdict(e.qh, heap_pop(&e).id, NF_ACCEPT, 0, NULL);
 	print_stats(&e);
 	nfq_destroy_queue(e.qh);
 	nfq_close(h);

@@ -34,6 +34,24 @@ static uint64_t next_random(struct linkem_model *m)
 	return m->rng;
 }
 
+void linkem_set_jitter(struct linkem_model *m, uint64_t jitter_ns, bool keep_order)
+{
+	m->jitter_ns = jitter_ns;
+	m->keep_order = keep_order;
+}
+
+/* The delay of the next packet: delay_ns, or uniform within delay_ns +- jitter_ns, not below 0. */
+static uint64_t packet_delay(struct linkem_model *m)
+{
+	uint64_t low, span;
+
+	if (!m->jitter_ns)
+		return m->delay_ns;
+	low = m->delay_ns > m->jitter_ns ? m->delay_ns - m->jitter_ns : 0;
+	span = m->delay_ns + m->jitter_ns - low;
+	return low + next_random(m) % (span + 1);
+}
+
 uint64_t linkem_backlog(const struct linkem_model *m, uint64_t now_ns)
 {
 	if (!m->rate_bps || m->busy_until <= now_ns)
@@ -61,7 +79,10 @@ enum linkem_fate linkem_admit(struct linkem_model *m, uint64_t now_ns, uint32_t 
 		m->busy_until = start + (uint64_t)((unsigned __int128)len * 8 * NS_PER_S / m->rate_bps);
 	else
 		m->busy_until = start;
-	*release_ns = m->busy_until + m->delay_ns;
+	*release_ns = m->busy_until + packet_delay(m);
+	if (m->keep_order && *release_ns < m->last_release)
+		*release_ns = m->last_release;
+	m->last_release = *release_ns;
 	m->passed++;
 	m->passed_bytes += len;
 	return LINKEM_PASS;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A WAN bottleneck model: random loss, a drop-tail queue drained at a rate, then a fixed delay. */
+/* A WAN bottleneck model: random loss, a drop-tail queue drained at a rate, then a delay that may vary. */
 #ifndef LINKEM_MODEL_H
 #define LINKEM_MODEL_H
 
@@ -9,6 +9,9 @@
 struct linkem_model {
 	uint64_t rate_bps;    /* 0: no rate limit */
 	uint64_t delay_ns;    /* one-way propagation delay */
+	uint64_t jitter_ns;   /* each packet's delay is uniform in delay +- jitter (never below 0) */
+	bool keep_order;      /* with jitter: a packet never leaves before the one ahead of it */
+	uint64_t last_release;
 	uint32_t loss_ppm;    /* random loss, parts per million */
 	uint64_t limit_bytes; /* drop-tail queue size (bytes waiting to be serialised) */
 	uint64_t busy_until;  /* when the link finishes serialising what it holds, ns */
@@ -28,10 +31,18 @@ void linkem_init(struct linkem_model *m, uint64_t rate_bps, uint64_t delay_ns, u
 		 uint64_t limit_bytes, uint64_t seed);
 
 /*
+ * Varies each packet's delay uniformly within delay +- jitter_ns, as netem's
+ * `delay D J` does. Packets then overtake each other (netem's behaviour too), unless
+ * keep_order: a late packet holds back the ones behind it, as on a link whose delay
+ * varies (a radio link's scheduling) but which delivers in order.
+ */
+void linkem_set_jitter(struct linkem_model *m, uint64_t jitter_ns, bool keep_order);
+
+/*
  * A packet of len bytes arrives at now_ns. On LINKEM_PASS, *release_ns is when it
  * leaves the far end of the link: after the packets ahead of it are serialised, its
- * own serialisation, and the delay. Release times never decrease, so packets stay
- * in order.
+ * own serialisation, and the delay. Without jitter (or with keep_order), release times
+ * never decrease, so packets stay in order.
  */
 enum linkem_fate linkem_admit(struct linkem_model *m, uint64_t now_ns, uint32_t len, uint64_t *release_ns);
 

@@ -77,6 +77,61 @@ START_TEST(unlimited_rate_adds_only_delay)
 }
 END_TEST
 
+/* 10000 idle packets 1 ms apart, unlimited rate: how their delays spread and how often one overtakes. */
+static void jittered(bool keep_order, uint64_t *min_delay, uint64_t *max_delay, unsigned *overtaken,
+		     unsigned *below_mean)
+{
+	struct linkem_model m;
+	uint64_t release, last = 0;
+
+	linkem_init(&m, 0, 10 * MS, 0, 0, 7);
+	linkem_set_jitter(&m, 5 * MS, keep_order);
+	*min_delay = UINT64_MAX;
+	*max_delay = 0;
+	*overtaken = *below_mean = 0;
+	for (uint64_t i = 0; i < 10000; i++) {
+		uint64_t delay;
+
+		ck_assert_int_eq(linkem_admit(&m, i * MS, 1500, &release), LINKEM_PASS);
+		delay = release - i * MS;
+		*min_delay = delay < *min_delay ? delay : *min_delay;
+		*max_delay = delay > *max_delay ? delay : *max_delay;
+		*below_mean += delay < 10 * MS;
+		*overtaken += release < last;
+		last = release > last ? release : last;
+	}
+}
+
+START_TEST(jitter_spreads_the_delay_and_reorders)
+{
+	uint64_t lo, hi;
+	unsigned overtaken, below;
+
+	jittered(false, &lo, &hi, &overtaken, &below);
+	ck_assert_uint_ge(lo, 5 * MS);
+	ck_assert_uint_le(hi, 15 * MS);
+	ck_assert_uint_lt(lo, 5 * MS + MS / 10); /* the whole range is used */
+	ck_assert_uint_gt(hi, 15 * MS - MS / 10);
+	ck_assert_uint_ge(below, 4500); /* about half below the mean */
+	ck_assert_uint_le(below, 5500);
+	/* 1 ms apart with 10 ms of spread: a packet often leaves before the one ahead of it. */
+	ck_assert_uint_gt(overtaken, 1000);
+}
+END_TEST
+
+START_TEST(jitter_in_order_never_overtakes)
+{
+	uint64_t lo, hi;
+	unsigned overtaken, below;
+
+	jittered(true, &lo, &hi, &overtaken, &below);
+	ck_assert_uint_eq(overtaken, 0);
+	ck_assert_uint_ge(lo, 5 * MS);
+	ck_assert_uint_gt(hi, 15 * MS - MS / 10);
+	ck_assert_uint_lt(below, 4500); /* held back behind late packets */
+}
+END_TEST
+
 START_TEST(parsers)
 {
 	uint64_t v;
@@ -151,6 +206,8 @@ int main(void)
 	tcase_add_test(tc, queue_limit_drops_tail);
 	tcase_add_test(tc, loss_rate_within_ten_percent);
 	tcase_add_test(tc, unlimited_rate_adds_only_delay);
+	tcase_add_test(tc, jitter_spreads_the_delay_and_reorders);
+	tcase_add_test(tc, jitter_in_order_never_overtakes);
 	tcase_add_test(tc, parsers);
 	tcase_add_test(tc, tcp_payload_of_full_segments);
 	suite_add_tcase(s, tc);
