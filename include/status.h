@@ -47,6 +47,7 @@ struct status_path {
 	uint64_t rate_bps;   /* the rate the peer receives this path's frames at */
 	uint64_t failures;   /* times the path went down since start */
 	uint64_t equalize_ns; /* how long its packets now wait to match the slowest path's delay */
+	uint64_t reordering_ns;  /* how far behind the path's newest frame one may still come (nack.h) */
 	uint64_t state_ns;    /* how long it has been in its state (standby: in up or degraded) */
 	uint64_t keepalives, keepalives_spared; /* keepalives sent; fast ones left out while data spoke for them */
 	uint64_t fast_acks_sent, fast_acks_received; /* bare TCP ACKs sent ahead of the delay equalisation (express.h) */
@@ -81,6 +82,9 @@ enum status_repair {
 	STATUS_REPAIR_BUDGET,          /* refused: the resend budget was spent */
 	STATUS_REPAIR_OUTAGES_ASKED,   /* paths fallen silent whose frames this end asked for */
 	STATUS_REPAIR_OUTAGE_RESENT,   /* frames this end resent for the peer's outage entries */
+	STATUS_REPAIR_REORDERED,       /* frames that came after later-stamped ones on their path */
+	STATUS_REPAIR_WAITED,          /* gaps that waited out their path's reordering before a NACK */
+	STATUS_REPAIR_FILLED,          /* frames that came while their gap waited: not asked for */
 	STATUS_REPAIR_COUNT
 };
 const char *status_repair_name(unsigned i);

@@ -374,8 +374,9 @@ static void deliver_repair(struct link *l, const uint8_t *payload, size_t len, c
 
 /*
  * The sender's stamp before which every path has delivered all it carried to the reorder
- * buffer: per path, its latest frame's stamp, or just before its oldest packet still in
- * the delay line. Only usable paths count; false when none has been heard.
+ * buffer: per path, its newest frame's stamp less the most the path was seen to reorder,
+ * or just before its oldest packet still in the delay line if that is older. Only usable
+ * paths count; false when none has been heard.
  */
 static bool watermark(const struct link *l, uint32_t *mark)
 {
@@ -383,11 +384,11 @@ static bool watermark(const struct link *l, uint32_t *mark)
 
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		uint64_t tag;
-		uint32_t w = l->last_stamp[i];
+		uint32_t w = l->last_stamp[i] - nack_reordering_us(&l->nack, i, l->now);
 
 		if (!health_usable(&l->health[i]) || !l->have_owd[i])
 			continue;
-		if (delayline_head(&l->delay, i, &tag))
+		if (delayline_head(&l->delay, i, &tag) && (int32_t)((uint32_t)(tag >> 16) - w) < 0)
 			w = (uint32_t)(tag >> 16);
 		if (!any || (int32_t)(w - *mark) < 0)
 			*mark = w;
@@ -411,6 +412,8 @@ static void release_lost(struct link *l)
 void link_reorder_tick(struct link *l, uint64_t now)
 {
 	l->now = now;
+	nack_due(&l->nack, now);
+	link_repair_flush(l, now);
 	link_update_suspicion(l, now);
 	delayline_tick(&l->delay, now, to_reorder, l);
 	release_lost(l);
@@ -419,9 +422,10 @@ void link_reorder_tick(struct link *l, uint64_t now)
 
 uint64_t link_reorder_deadline(const struct link *l)
 {
-	uint64_t a = reorder_next_deadline(&l->reorder), b = delayline_next(&l->delay);
+	uint64_t a = reorder_next_deadline(&l->reorder), b = delayline_next(&l->delay), c = nack_next_due(&l->nack);
 
-	return a < b ? a : b;
+	a = a < b ? a : b;
+	return a < c ? a : c;
 }
 
 /*
@@ -571,11 +575,12 @@ static void update_equalize(struct link *l)
  */
 void link_update_hold(struct link *l)
 {
-	uint64_t lo = UINT64_MAX, hi = 0, var = 0, hold = 0, latest_rx = latest_frame(l);
+	uint64_t lo = UINT64_MAX, hi = 0, var = 0, reordering = 0, hold = 0, latest_rx = latest_frame(l);
 	unsigned usable = 0;
 
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		const struct probe *pr = &l->probe[i];
+		uint64_t r = (uint64_t)nack_reordering_us(&l->nack, i, l->now) * 1000;
 
 		if (!carries_peer_data(l, i, latest_rx) || !pr->have_rtt)
 			continue;
@@ -583,9 +588,11 @@ void link_update_hold(struct link *l)
 		lo = pr->srtt / 2 < lo ? pr->srtt / 2 : lo;
 		hi = pr->srtt / 2 > hi ? pr->srtt / 2 : hi;
 		var = pr->rttvar > var ? pr->rttvar : var;
+		reordering = r > reordering ? r : reordering;
 	}
+	/* A path that reorders delivers up to `reordering` late, and asks for a lost frame that much later. */
 	if (usable > 1 && l->conf.reorder)
-		hold = hi - lo + 2 * var + LINK_REORDER_HOLD_MIN_NS + link_repair_wait(l);
+		hold = hi - lo + 2 * var + 2 * reordering + LINK_REORDER_HOLD_MIN_NS + link_repair_wait(l);
 	if (hold > LINK_REORDER_HOLD_MAX_NS)
 		hold = LINK_REORDER_HOLD_MAX_NS;
 	/* A silent path's frames were asked for (link_repair_outage), or it may have failed: their gaps wait. */
@@ -662,7 +669,9 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	}
 	probe_on_frame(&l->probe[p->index], h.path_seq, h.timestamp_us, (uint32_t)len, now);
 	note_owd(l, p->index, h.timestamp_us, now);
-	l->last_stamp[p->index] = h.timestamp_us;
+	/* The newest stamp: a frame the path reordered is older (one much older is a peer whose clock restarted). */
+	if ((uint32_t)(l->last_stamp[p->index] - h.timestamp_us) - 1u >= NACK_REORDER_MAX_US)
+		l->last_stamp[p->index] = h.timestamp_us;
 	if (h.type == WIRE_DATA) {
 		l->data_rx_at[p->index] = now;
 		deliver(l, p->index, buf + WIRE_HEADER_LEN, h.length, &h, now);
@@ -684,6 +693,7 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 	for (unsigned k = 0; k < n; k++)
 		receive_one(l, p, l->rx.buf + k * l->rx.slot, path_rx_len(&l->rx, k), &l->rx.from[k], now);
 	if (n) {
+		nack_due(&l->nack, now);
 		link_repair_flush(l, now);
 		l->now = now;
 		release_lost(l);

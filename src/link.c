@@ -338,6 +338,9 @@ void link_snapshot(const struct link *l, struct status *st, uint64_t now)
 	st->repair[STATUS_REPAIR_BUDGET] = l->resend.count.budget;
 	st->repair[STATUS_REPAIR_OUTAGES_ASKED] = l->nack.outages_asked;
 	st->repair[STATUS_REPAIR_OUTAGE_RESENT] = l->resend.count.outage;
+	st->repair[STATUS_REPAIR_REORDERED] = l->nack.reordered;
+	st->repair[STATUS_REPAIR_WAITED] = l->nack.deferred_gaps;
+	st->repair[STATUS_REPAIR_FILLED] = l->nack.filled;
 	st->npaths = l->conf.npaths;
 	for (unsigned i = 0; i < st->npaths; i++) {
 		const struct path *p = &l->path[i];
@@ -360,5 +363,6 @@ void link_snapshot(const struct link *l, struct status *st, uint64_t now)
 		snapshot_probe(&l->probe[i], sp);
 		snapshot_health(&l->health[i], sp, now);
 		sp->equalize_ns = l->delay.extra[i];
+		sp->reordering_ns = (uint64_t)nack_reordering_us(&l->nack, i, now) * 1000;
 	}
 }

@@ -7,6 +7,8 @@
 void nack_init(struct nack *n)
 {
 	memset(n, 0, sizeof(*n));
+	for (unsigned i = 0; i < NACK_DEFER; i++)
+		n->deferred[i].path = WIRE_MAX_PATHS;
 }
 
 /*
@@ -32,16 +34,123 @@ static void add_cap(struct nack *n, uint32_t stamp, uint64_t now, uint64_t until
 		w->until = until;
 }
 
-static void queue_gap(struct nack *n, unsigned path, uint32_t first, uint32_t count, uint64_t now, uint64_t until)
+/* Queues an entry for the next NACK; false when the list is full. */
+static bool queue_entry(struct nack *n, unsigned path, uint32_t first, uint32_t count)
 {
 	if (n->nout == WIRE_NACK_MAX_ENTRIES) {
 		n->unsent++;
-		return;
+		return false;
 	}
 	n->gaps++;
 	n->frames += count;
 	n->out[n->nout++] = (struct wire_nack_entry){ .path = (uint8_t)path, .count = (uint8_t)count, .first = first };
-	add_cap(n, n->path[path].last_stamp, now, until);
+	return true;
+}
+
+/* stamp: the path's newest stamp before the gap; the lost frames were stamped no earlier. */
+static void queue_gap(struct nack *n, unsigned path, uint32_t first, uint32_t count, uint32_t stamp, uint64_t now,
+		      uint64_t until)
+{
+	if (queue_entry(n, path, first, count))
+		add_cap(n, stamp, now, until);
+}
+
+uint32_t nack_reordering_us(const struct nack *n, unsigned path, uint64_t now)
+{
+	const struct nack_path *p;
+
+	if (path >= WIRE_MAX_PATHS || !(p = &n->path[path])->epoch_end || now >= p->epoch_end + NACK_REORDER_EPOCH_NS)
+		return 0;
+	if (now >= p->epoch_end)
+		return p->reorder_us; /* the epoch that ran is the one before now */
+	return p->reorder_us > p->reorder_prev_us ? p->reorder_us : p->reorder_prev_us;
+}
+
+/* A fresh frame stamped `stamp` came after the path's newest, stamped p->last_stamp. */
+static void note_reordered(struct nack *n, struct nack_path *p, uint32_t stamp, uint64_t now)
+{
+	int32_t late = (int32_t)(p->last_stamp - stamp);
+
+	n->reordered++;
+	if (late <= 0)
+		return;
+	if ((uint32_t)late > NACK_REORDER_MAX_US)
+		late = NACK_REORDER_MAX_US;
+	if (!p->epoch_end || now >= p->epoch_end) {
+		p->reorder_prev_us = p->epoch_end && now < p->epoch_end + NACK_REORDER_EPOCH_NS ? p->reorder_us : 0;
+		p->reorder_us = 0;
+		p->epoch_end = now + NACK_REORDER_EPOCH_NS;
+	}
+	if ((uint32_t)late > p->reorder_us)
+		p->reorder_us = (uint32_t)late;
+}
+
+/* Frame path_seq came late on path: out of the deferred gap that waits for it, if any. */
+static void fill_deferred(struct nack *n, unsigned path, uint32_t path_seq)
+{
+	for (unsigned i = 0; i < NACK_DEFER; i++) {
+		struct nack_deferred *d = &n->deferred[i];
+		uint32_t k = path_seq - d->first;
+
+		if (d->path == path && k < 32 && (d->missing >> k & 1)) {
+			d->missing &= ~(1u << k);
+			n->filled++;
+			if (!d->missing)
+				d->path = WIRE_MAX_PATHS;
+			return;
+		}
+	}
+}
+
+/* Defers a gap of count frames from first; false when every entry is taken. */
+static bool defer_gap(struct nack *n, unsigned path, uint32_t first, uint32_t count, uint64_t now, uint64_t wait,
+		      uint32_t reorder_us)
+{
+	for (unsigned i = 0; i < NACK_DEFER; i++) {
+		struct nack_deferred *d = &n->deferred[i];
+
+		if (d->path != WIRE_MAX_PATHS)
+			continue;
+		*d = (struct nack_deferred){ .due = now + (uint64_t)reorder_us * 1000, .first = first,
+					     .missing = count >= 32 ? UINT32_MAX : (1u << count) - 1,
+					     .path = (uint8_t)path };
+		/* Held from now: other frames stamped after the lost ones may pass the watermark first. */
+		add_cap(n, n->path[path].last_stamp, now, d->due + wait);
+		n->deferred_gaps++;
+		return true;
+	}
+	return false;
+}
+
+void nack_due(struct nack *n, uint64_t now)
+{
+	for (unsigned i = 0; i < NACK_DEFER; i++) {
+		struct nack_deferred *d = &n->deferred[i];
+
+		if (d->path == WIRE_MAX_PATHS || d->due > now)
+			continue;
+		/* Each run of frames still missing is one entry. */
+		for (uint32_t k = 0; k < 32;) {
+			uint32_t run = 0;
+
+			while (k + run < 32 && (d->missing >> (k + run) & 1))
+				run++;
+			if (run)
+				(void)queue_entry(n, d->path, d->first + k, run); /* its cap runs since it was found */
+			k += run ? run : 1;
+		}
+		d->path = WIRE_MAX_PATHS;
+	}
+}
+
+uint64_t nack_next_due(const struct nack *n)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned i = 0; i < NACK_DEFER; i++)
+		if (n->deferred[i].path != WIRE_MAX_PATHS && n->deferred[i].due < next)
+			next = n->deferred[i].due;
+	return next;
 }
 
 void nack_on_frame(struct nack *n, unsigned path, uint32_t path_seq, uint32_t stamp, bool fresh, uint64_t now,
@@ -68,14 +177,24 @@ void nack_on_frame(struct nack *n, unsigned path, uint32_t path_seq, uint32_t st
 		n->resyncs++;
 		return;
 	}
-	if (ahead < 0)
-		return; /* reordered on the path, or a copy: its gap was reported already */
+	if (ahead < 0) {
+		/* Reordered on the path (a resend carries an older stamp: it says nothing of that). */
+		if (fresh) {
+			note_reordered(n, p, stamp, now);
+			fill_deferred(n, path, path_seq);
+		}
+		return;
+	}
 	if (ahead > NACK_GAP_MAX)
 		n->outages++;
 	else if (ahead > 0 && !wait)
 		n->unasked++;
-	else if (ahead > 0)
-		queue_gap(n, path, p->next_seq, (uint32_t)ahead, now, now + wait);
+	else if (ahead > 0) {
+		uint32_t reorder_us = nack_reordering_us(n, path, now);
+
+		if (!reorder_us || !defer_gap(n, path, p->next_seq, (uint32_t)ahead, now, wait, reorder_us))
+			queue_gap(n, path, p->next_seq, (uint32_t)ahead, p->last_stamp, now, now + wait);
+	}
 	p->next_seq = path_seq + 1;
 	if (fresh)
 		p->last_stamp = stamp;
@@ -101,8 +220,12 @@ bool nack_outage(struct nack *n, unsigned path, uint64_t now, uint64_t wait)
 
 void nack_forget_path(struct nack *n, unsigned path)
 {
-	if (path < WIRE_MAX_PATHS)
-		n->path[path].have = false;
+	if (path >= WIRE_MAX_PATHS)
+		return;
+	n->path[path].have = false;
+	for (unsigned i = 0; i < NACK_DEFER; i++)
+		if (n->deferred[i].path == path)
+			n->deferred[i].path = WIRE_MAX_PATHS;
 }
 
 unsigned nack_take(struct nack *n, struct wire_nack_entry *out)

@@ -32,6 +32,7 @@ const char *status_repair_name(unsigned i)
 	static const char *const names[STATUS_REPAIR_COUNT] = {
 		"gaps", "unasked", "frames_asked", "nacks_sent", "repairs_received", "nacks_received",
 		"resent", "missed", "repeated", "budget", "outages_asked", "outage_resent",
+		"reordered", "waited", "filled",
 	};
 
 	return i < STATUS_REPAIR_COUNT ? names[i] : "unknown";
@@ -190,10 +191,10 @@ static void json_path(FILE *out, const struct status *st, unsigned i)
 	else
 		fprintf(out, "\"rtt_ms\":null,\"rttvar_ms\":null,\"min_rtt_ms\":null,");
 	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu,\"failures\":%llu,\"equalize_ms\":%.3f,"
-		"\"state_ms\":%llu,\"keepalives\":%llu,\"keepalives_spared\":%llu,\"fast_acks_sent\":%llu,"
+		"\"reordering_ms\":%.3f,\"state_ms\":%llu,\"keepalives\":%llu,\"keepalives_spared\":%llu,\"fast_acks_sent\":%llu,"
 		"\"fast_acks_received\":%llu}",
 		p->loss_ppm / 1e6, (unsigned long long)p->lost, (unsigned long long)p->rate_bps,
-		(unsigned long long)p->failures, (double)p->equalize_ns / 1e6,
+		(unsigned long long)p->failures, (double)p->equalize_ns / 1e6, (double)p->reordering_ns / 1e6,
 		(unsigned long long)(p->state_ns / 1000000), (unsigned long long)p->keepalives,
 		(unsigned long long)p->keepalives_spared, (unsigned long long)p->fast_acks_sent,
 		(unsigned long long)p->fast_acks_received);

@@ -62,6 +62,7 @@ static void sample(struct status *st)
 		p->rate_bps = i ? 0 : 7312000;
 		p->failures = 3 * i;
 		p->equalize_ns = i ? 0 : 30000000;
+		p->reordering_ns = i ? 12345000 : 0;
 		p->state_ns = 1500000000ull + i;
 		p->keepalives = 400 + i;
 		p->keepalives_spared = 1200 + i;

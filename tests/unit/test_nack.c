@@ -29,6 +29,10 @@ START_TEST(a_gap_is_reported_once_with_its_range)
 	ck_assert_uint_eq(nack_take(&n, e), 0);
 	ck_assert_uint_eq(n.unasked, 1);
 	nack_on_frame(&n, 1, 110, 1100, true, 40 * MS, 20 * MS);
+	/* 103 came 20 us of stamp late: from now on a gap on path 1 waits that long. */
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	ck_assert_uint_eq(nack_next_due(&n), 40 * MS + 20000);
+	nack_due(&n, 40 * MS + 20000);
 	ck_assert_uint_eq(nack_take(&n, e), 1);
 	ck_assert_uint_eq(e[0].first, 109);
 	{
@@ -37,6 +41,108 @@ START_TEST(a_gap_is_reported_once_with_its_range)
 		nack_cap(&n, 41 * MS, &mark);
 		ck_assert_uint_eq(mark, 1080); /* the stamp before 109, not before 106 */
 	}
+}
+END_TEST
+
+/* Path 0's frames from..to, stamped 100 us apart (frame k at 100 * k), arriving at now. */
+static void frames(struct nack *n, uint32_t from, uint32_t to, uint64_t now)
+{
+	for (uint32_t k = from; k <= to; k++)
+		nack_on_frame(n, 0, k, 100 * k, true, now, 20 * MS);
+}
+
+START_TEST(a_path_that_reorders_has_its_gaps_wait)
+{
+	struct nack n;
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+	uint32_t mark = 100000;
+
+	nack_init(&n);
+	frames(&n, 1, 10, 0);
+	frames(&n, 12, 12, MS);
+	ck_assert_uint_eq(nack_take(&n, e), 1); /* never reordered: asked for at once */
+	frames(&n, 11, 11, MS);                  /* 100 us of stamp late */
+	ck_assert_uint_eq(n.reordered, 1);
+	ck_assert_uint_eq(nack_reordering_us(&n, 0, MS), 100);
+	ck_assert_uint_eq(nack_reordering_us(&n, 1, MS), 0);
+
+	/* 13 comes after 14, within the wait: not asked for. */
+	frames(&n, 14, 14, 2 * MS);
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	ck_assert_uint_eq(nack_next_due(&n), 2 * MS + 100000);
+	/* While it waits, the gap already holds the watermark at the stamp before it (frame 12's). */
+	nack_cap(&n, 2 * MS, &mark);
+	ck_assert_uint_eq(mark, 1000); /* ... or lower: frame 11's gap, asked for at once, still waits */
+	mark = 100000;
+	nack_cap(&n, 21 * MS + 1, &mark);
+	ck_assert_uint_eq(mark, 1200);
+	mark = 100000;
+	frames(&n, 13, 13, 2 * MS + 50000);
+	ck_assert_uint_eq(nack_next_due(&n), UINT64_MAX);
+	nack_due(&n, 3 * MS);
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	ck_assert_uint_eq(n.filled, 1);
+
+	/* 15..19 missing, 17 comes: 15..16 and 18..19 are asked for when the wait ends, not before. */
+	frames(&n, 20, 20, 4 * MS);
+	frames(&n, 17, 17, 4 * MS);
+	nack_due(&n, 4 * MS + 99999);
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	nack_due(&n, 4 * MS + 100000);
+	ck_assert_uint_eq(nack_take(&n, e), 2);
+	ck_assert_uint_eq(e[0].first, 15);
+	ck_assert_uint_eq(e[0].count, 2);
+	ck_assert_uint_eq(e[1].first, 18);
+	ck_assert_uint_eq(e[1].count, 2);
+	ck_assert_uint_eq(n.deferred_gaps, 2);
+	/* The resend is awaited from the stamp before the gap (frame 14's), not from when it was asked for. */
+	nack_cap(&n, 22 * MS + 100001, &mark); /* after 13's wait (until 2.1 + 20 ms) */
+	ck_assert_uint_eq(mark, 1400);
+}
+END_TEST
+
+START_TEST(gaps_wait_in_a_bounded_list)
+{
+	struct nack n;
+	struct wire_nack_entry e[WIRE_NACK_MAX_ENTRIES];
+
+	nack_init(&n);
+	frames(&n, 1, 2, 0);
+	frames(&n, 1, 1, 0); /* reordered by 100 us */
+	for (uint32_t k = 0; k < NACK_DEFER; k++)
+		frames(&n, 4 + 2 * k, 4 + 2 * k, MS); /* one missing before each */
+	ck_assert_uint_eq(nack_take(&n, e), 0);
+	frames(&n, 4 + 2 * NACK_DEFER, 4 + 2 * NACK_DEFER, MS);
+	ck_assert_uint_eq(nack_take(&n, e), 1); /* no room to wait: asked for at once */
+	ck_assert_uint_eq(e[0].first, 3 + 2 * NACK_DEFER);
+	/* A path that goes down takes its waiting gaps with it. */
+	nack_forget_path(&n, 0);
+	ck_assert_uint_eq(nack_next_due(&n), UINT64_MAX);
+}
+END_TEST
+
+START_TEST(reordering_is_forgotten_after_two_epochs)
+{
+	struct nack n;
+	const uint64_t epoch = NACK_REORDER_EPOCH_NS;
+
+	nack_init(&n);
+	frames(&n, 1, 10, 0);
+	frames(&n, 8, 8, MS); /* 200 us late */
+	ck_assert_uint_eq(nack_reordering_us(&n, 0, MS), 200);
+	frames(&n, 11, 11, epoch / 2);
+	frames(&n, 10, 10, epoch / 2); /* 100 us: the most stays */
+	ck_assert_uint_eq(nack_reordering_us(&n, 0, epoch / 2), 200);
+	ck_assert_uint_eq(nack_reordering_us(&n, 0, MS + epoch), 200); /* the epoch before */
+	frames(&n, 13, 13, MS + epoch + 1);
+	frames(&n, 12, 12, MS + epoch + 1); /* 100 us in the new epoch */
+	ck_assert_uint_eq(nack_reordering_us(&n, 0, MS + epoch + 1), 200);
+	ck_assert_uint_eq(nack_reordering_us(&n, 0, MS + 2 * epoch + 1), 100);
+	ck_assert_uint_eq(nack_reordering_us(&n, 0, MS + 3 * epoch + 1), 0);
+	/* Later than the cap is loss, and counts as the cap. */
+	nack_on_frame(&n, 0, 15, 1500 + 200000, true, 4 * epoch, 20 * MS);
+	frames(&n, 14, 14, 4 * epoch);
+	ck_assert_uint_eq(nack_reordering_us(&n, 0, 4 * epoch), NACK_REORDER_MAX_US);
 }
 END_TEST
 
@@ -201,6 +307,9 @@ int main(void)
 	TCase *tc = tcase_create("nack");
 
 	tcase_add_test(tc, a_gap_is_reported_once_with_its_range);
+	tcase_add_test(tc, a_path_that_reorders_has_its_gaps_wait);
+	tcase_add_test(tc, gaps_wait_in_a_bounded_list);
+	tcase_add_test(tc, reordering_is_forgotten_after_two_epochs);
 	tcase_add_test(tc, numbers_wrap_and_outages_are_not_reported);
 	tcase_add_test(tc, the_outgoing_list_is_bounded);
 	tcase_add_test(tc, the_watermark_waits_for_the_resend_then_not);
