@@ -5,9 +5,9 @@
 # and repetition. Prints one JSON object per measurement on stdout (records with a
 # "case", and "plot" records naming a data file for the plots); progress goes to stderr.
 #
-#   NAME: raw | agg-slow | agg-fast | loss | failover
+#   NAME: raw | agg-slow | agg-fast | loss | reorder | failover
 #   environment (set by bench/run): BENCH_REP, BENCH_DATA (dir for per-run data files),
-#   T_RAW, T_AGG_SLOW, T_AGG_FAST, T_SINGLE, T_LOSS, T_FAIL, CUT_AT, CUT_FOR (seconds),
+#   T_RAW, T_AGG_SLOW, T_AGG_FAST, T_SINGLE, T_LOSS, T_REORDER, T_FAIL, CUT_AT, CUT_FOR (seconds),
 #   CCS and FAIL_CCS (congestion controls), RAW_CC, LOSS_MPTCP (1 = MPTCP in `loss` too),
 #   FAIL_KINDS ("netagg mptcp" by default; one of them for a quicker failover experiment),
 #   FAIL_RATES (failover transfers: "bulk" as fast as TCP allows, or a rate in Mbit/s that the
@@ -23,7 +23,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # stdout is for records only: the libraries log to stdout, so they get stderr.
 exec 3>&1 1>&2
 
-NAME=${1:?usage: scenario.sh raw|agg-slow|agg-fast|loss|failover}
+NAME=${1:?usage: scenario.sh raw|agg-slow|agg-fast|loss|reorder|failover}
 BENCH_REP=${BENCH_REP:-1}
 BENCH_DATA=${BENCH_DATA:-$NA_TMP}
 CCS=${CCS:-bbr cubic}
@@ -192,17 +192,18 @@ scn_raw() {
 	transfer tunnel "netagg, 2 paths 1:1, 4 streams" "$cc" "$t" parallel=4
 }
 
-# agg_set LABEL R1 D1 R2 D2 W1 W2 T TAG [LOSS2] [CASES] : two shaped paths (both
-# directions; LOSS2 on path 2), then per congestion control: netagg over both, each
-# path alone (direct TCP), MPTCP over both. CASES limits to some of: netagg single mptcp.
+# agg_set LABEL R1 D1 R2 D2 W1 W2 T TAG [LOSS2] [CASES] [JITTER2] : two shaped paths
+# (both directions; LOSS2 and JITTER2 on path 2), then per congestion control: netagg
+# over both, each path alone (direct TCP), MPTCP over both. CASES limits to some of:
+# netagg auto single mptcp.
 agg_set() {
 	local label=$1 r1=$2 d1=$3 r2=$4 d2=$5 w1=$6 w2=$7 t=$8 tag=$9 loss=${10:-0%}
-	local cases=${11:-netagg auto single mptcp} b1 b2 cc ts=${T_SINGLE:-10} aw
+	local cases=${11:-netagg auto single mptcp} jitter=${12:-} b1 b2 cc ts=${T_SINGLE:-10} aw
 	SET=$label
 	b1=$(rate_bps "$r1"); b2=$(rate_bps "$r2")
 	topo_create 2 v4
 	wan_shape 1 both "$r1" "$d1"
-	wan_shape 2 both "$r2" "$d2" "$loss"
+	wan_shape 2 both "$r2" "$d2" "$loss" "" "$jitter"
 	mptcp_setup || die "MPTCP setup"
 	start_servers mptcp
 	bench_bond "$w1" "$w2"
@@ -396,6 +397,8 @@ agg-fast) agg_set "50 Mbit/s 5 ms + 50 Mbit/s 25 ms" 50mbit 5ms 50mbit 25ms 1 1 
 	"${T_AGG_FAST:-20}" agg-fast ;;
 loss) agg_set "7.5 Mbit/s 10 ms + 2.5 Mbit/s 40 ms, 0.5 % loss on path 2" 7500kbit 10ms 2500kbit 40ms \
 	7500 2500 "${T_LOSS:-30}" loss 0.5% "netagg $([ "${LOSS_MPTCP:-1}" = 1 ] && echo mptcp)" ;;
+reorder) agg_set "7.5 Mbit/s 10 ms + 2.5 Mbit/s 40 ms, path 2 +- 10 ms (packets overtake)" 7500kbit 10ms \
+	2500kbit 40ms 7500 2500 "${T_REORDER:-20}" reorder 0% "netagg mptcp" 10ms ;;
 failover) scn_failover ;;
 *) die "unknown scenario '$NAME'" ;;
 esac
