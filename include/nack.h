@@ -51,12 +51,15 @@ struct nack_path {
 };
 
 /*
- * A gap waiting out its path's reordering: missing bit k stands for frame first + k. Its
- * watermark cap starts when it is found and lasts until its resend may have come.
+ * A gap waiting out its path's reordering: missing bit k stands for frame first + k.
+ * While it waits it holds the watermark at `stamp` itself (nack_cap); a pending cap
+ * is taken only for the frames still missing when it is reported. Gaps that late
+ * frames fill, most of them on such a path, so never hold the watermark past that.
  */
 struct nack_deferred {
-	uint64_t due;       /* ns: when it is reported if frames are still missing */
+	uint64_t due, wait; /* ns: when it is reported if frames are still missing; then the caller's wait */
 	uint32_t first, missing;
+	uint32_t stamp;     /* the path's newest stamp when the gap was found: the lost frames are later */
 	uint8_t path;       /* WIRE_MAX_PATHS: the entry is free */
 };
 

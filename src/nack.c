@@ -34,25 +34,18 @@ static void add_cap(struct nack *n, uint32_t stamp, uint64_t now, uint64_t until
 		w->until = until;
 }
 
-/* Queues an entry for the next NACK; false when the list is full. */
-static bool queue_entry(struct nack *n, unsigned path, uint32_t first, uint32_t count)
-{
-	if (n->nout == WIRE_NACK_MAX_ENTRIES) {
-		n->unsent++;
-		return false;
-	}
-	n->gaps++;
-	n->frames += count;
-	n->out[n->nout++] = (struct wire_nack_entry){ .path = (uint8_t)path, .count = (uint8_t)count, .first = first };
-	return true;
-}
-
 /* stamp: the path's newest stamp before the gap; the lost frames were stamped no earlier. */
 static void queue_gap(struct nack *n, unsigned path, uint32_t first, uint32_t count, uint32_t stamp, uint64_t now,
 		      uint64_t until)
 {
-	if (queue_entry(n, path, first, count))
-		add_cap(n, stamp, now, until);
+	if (n->nout == WIRE_NACK_MAX_ENTRIES) {
+		n->unsent++;
+		return;
+	}
+	n->gaps++;
+	n->frames += count;
+	n->out[n->nout++] = (struct wire_nack_entry){ .path = (uint8_t)path, .count = (uint8_t)count, .first = first };
+	add_cap(n, stamp, now, until);
 }
 
 uint32_t nack_reordering_us(const struct nack *n, unsigned path, uint64_t now)
@@ -111,11 +104,9 @@ static bool defer_gap(struct nack *n, unsigned path, uint32_t first, uint32_t co
 
 		if (d->path != WIRE_MAX_PATHS)
 			continue;
-		*d = (struct nack_deferred){ .due = now + (uint64_t)reorder_us * 1000, .first = first,
+		*d = (struct nack_deferred){ .due = now + (uint64_t)reorder_us * 1000, .wait = wait, .first = first,
 					     .missing = count >= 32 ? UINT32_MAX : (1u << count) - 1,
-					     .path = (uint8_t)path };
-		/* Held from now: other frames stamped after the lost ones may pass the watermark first. */
-		add_cap(n, n->path[path].last_stamp, now, d->due + wait);
+					     .stamp = n->path[path].last_stamp, .path = (uint8_t)path };
 		n->deferred_gaps++;
 		return true;
 	}
@@ -136,7 +127,7 @@ void nack_due(struct nack *n, uint64_t now)
 			while (k + run < 32 && (d->missing >> (k + run) & 1))
 				run++;
 			if (run)
-				(void)queue_entry(n, d->path, d->first + k, run); /* its cap runs since it was found */
+				queue_gap(n, d->path, d->first + k, run, d->stamp, now, now + d->wait);
 			k += run ? run : 1;
 		}
 		d->path = WIRE_MAX_PATHS;
@@ -239,6 +230,13 @@ unsigned nack_take(struct nack *n, struct wire_nack_entry *out)
 
 void nack_cap(const struct nack *n, uint64_t now, uint32_t *mark)
 {
+	/* Held from when a waiting gap was found: frames stamped after the lost ones may pass the watermark first. */
+	for (unsigned i = 0; i < NACK_DEFER; i++) {
+		const struct nack_deferred *d = &n->deferred[i];
+
+		if (d->path != WIRE_MAX_PATHS && (int32_t)(d->stamp - *mark) < 0)
+			*mark = d->stamp;
+	}
 	for (unsigned i = 0; i < NACK_PENDING; i++) {
 		const struct nack_pending *w = &n->pending[i];
 

@@ -70,18 +70,19 @@ START_TEST(a_path_that_reorders_has_its_gaps_wait)
 	frames(&n, 14, 14, 2 * MS);
 	ck_assert_uint_eq(nack_take(&n, e), 0);
 	ck_assert_uint_eq(nack_next_due(&n), 2 * MS + 100000);
-	/* While it waits, the gap already holds the watermark at the stamp before it (frame 12's). */
-	nack_cap(&n, 2 * MS, &mark);
-	ck_assert_uint_eq(mark, 1000); /* ... or lower: frame 11's gap, asked for at once, still waits */
-	mark = 100000;
+	/* While it waits, the gap holds the watermark at the stamp before it (frame 12's);
+	 * (checked after frame 11's gap, asked for at once, stopped holding it at 21 ms). */
 	nack_cap(&n, 21 * MS + 1, &mark);
 	ck_assert_uint_eq(mark, 1200);
-	mark = 100000;
 	frames(&n, 13, 13, 2 * MS + 50000);
 	ck_assert_uint_eq(nack_next_due(&n), UINT64_MAX);
 	nack_due(&n, 3 * MS);
 	ck_assert_uint_eq(nack_take(&n, e), 0);
 	ck_assert_uint_eq(n.filled, 1);
+	/* Filled, it holds nothing. */
+	mark = 100000;
+	nack_cap(&n, 21 * MS + 1, &mark);
+	ck_assert_uint_eq(mark, 100000);
 
 	/* 15..19 missing, 17 comes: 15..16 and 18..19 are asked for when the wait ends, not before. */
 	frames(&n, 20, 20, 4 * MS);
@@ -96,8 +97,11 @@ START_TEST(a_path_that_reorders_has_its_gaps_wait)
 	ck_assert_uint_eq(e[1].count, 2);
 	ck_assert_uint_eq(n.deferred_gaps, 2);
 	/* The resend is awaited from the stamp before the gap (frame 14's), not from when it was asked for. */
-	nack_cap(&n, 22 * MS + 100001, &mark); /* after 13's wait (until 2.1 + 20 ms) */
+	nack_cap(&n, 24 * MS + 100000 - 1, &mark); /* asked for at 4.1 ms: held until 4.1 + 20 ms */
 	ck_assert_uint_eq(mark, 1400);
+	mark = 100000;
+	nack_cap(&n, 24 * MS + 100000, &mark);
+	ck_assert_uint_eq(mark, 100000);
 }
 END_TEST
 
