@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The test bed's link emulation does what it is asked, within 10 %: rate, one-way delay
-# and random loss on a path through the wire namespace (netem or linkem).
+# The test bed's link emulation does what it is asked, within 10 %: rate, one-way delay,
+# jitter and random loss on a path through the wire namespace (netem or linkem).
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/wan.sh"
 need_root
@@ -33,6 +33,36 @@ out=$(nsA iperf3 -u -c "$B1" -p 5302 -b 8M -l 200 -t 4 -J)
 loss=$(jq '.end.sum | 100 * .lost_packets / .packets' <<<"$out")
 log "loss: 5 % asked, $loss % measured over $(jq '.end.sum.packets' <<<"$out") datagrams"
 check "loss within 10 % of 5 %" within "$loss" 5 0.5
+
+# Jitter: 20 ms +- 10 ms A->B, 5 ms back; pings 20 ms apart: the RTTs spread over
+# 15-35 ms, and UDP datagrams 2 ms apart overtake each other.
+wan_shape 1 ab 0 20ms 0% "" 10ms
+wan_shape 1 ba 0 5ms
+pings=$(nsA ping -n -c 100 -i 0.02 "$B1" | awk -F'time=' '/time=/ { split($2, t, " "); print t[1] }')
+lo=$(sort -n <<<"$pings" | head -1)
+hi=$(sort -n <<<"$pings" | tail -1)
+mean=$(awk '{ s += $1 } END { printf "%.2f", s / NR }' <<<"$pings")
+log "jitter: 20 +- 10 ms asked one way, RTT $lo..$hi ms, mean $mean over $(wc -l <<<"$pings") pings"
+check "RTTs span most of 15-35 ms (lowest < 18, highest > 32)" \
+	awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(a >= 14 && a < 18 && b > 32 && b <= 37) }'
+check "mean RTT within 10 % of 25 ms" within "$mean" 25 2.5
+bg_start B iperf3 -s -1 -J -p 5303 >/dev/null
+wait_listen B 5303 || die "iperf3 server"
+out=$(nsA iperf3 -u -c "$B1" -p 5303 -b 4M -l 1000 -t 2 -J --get-server-output)
+ooo=$(jq '.server_output_json.end.streams[0].udp.out_of_order' <<<"$out")
+log "jitter: $ooo of $(jq '.end.sum.packets' <<<"$out") datagrams out of order"
+check "jittered datagrams overtake each other (> 10 % out of order)" \
+	test "$(jq '.server_output_json.end.streams[0].udp | .out_of_order * 10 > .packets' <<<"$out")" = true
+if wan_shape 1 ab 0 20ms 0% "" 10ms in-order; then
+	bg_start B iperf3 -s -1 -J -p 5304 >/dev/null
+	wait_listen B 5304 || die "iperf3 server"
+	out=$(nsA iperf3 -u -c "$B1" -p 5304 -b 4M -l 1000 -t 2 -J --get-server-output)
+	check "in-order jitter keeps datagrams in order" \
+		test "$(jq '.server_output_json.end.streams[0].udp.out_of_order' <<<"$out")" = 0
+else
+	log "in-order jitter: not with $WAN_METHOD"
+fi
+wan_clear 1
 
 # Cut and restore: nothing passes while cut, everything after.
 wan_clear 1
