@@ -136,6 +136,10 @@ void status_print_text(FILE *out, const struct status *st)
 	fprintf(out, "  reorder: hold %.1f ms", (double)st->reorder_hold_ns / 1e6);
 	for (unsigned r = 0; r < STATUS_REORDER_COUNT; r++)
 		fprintf(out, " %s=%llu", status_reorder_name(r), (unsigned long long)st->reorder[r]);
+	/* Only paths that reorder their own frames: most never do. */
+	for (unsigned i = 0; i < st->npaths; i++)
+		if (st->path[i].reordering_ns)
+			fprintf(out, " reordering[%s]=%.1fms", st->path[i].name, (double)st->path[i].reordering_ns / 1e6);
 	fprintf(out, "\n  repair:");
 	for (unsigned r = 0; r < STATUS_REPAIR_COUNT; r++)
 		fprintf(out, " %s=%llu", status_repair_name(r), (unsigned long long)st->repair[r]);
@@ -328,6 +332,13 @@ static void prom_path_gauges(FILE *out, const struct status *sts, unsigned n)
 		for (unsigned i = 0; i < sts[k].npaths; i++) {
 			prom_path_label(out, "netagg_path_equalize_seconds", &sts[k], i);
 			fprintf(out, "%.6f\n", (double)sts[k].path[i].equalize_ns / 1e9);
+		}
+	prom_family(out, "netagg_path_reordering_seconds", "gauge",
+		    "How late a frame has recently come on the path after frames sent after it (0: in order).");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++) {
+			prom_path_label(out, "netagg_path_reordering_seconds", &sts[k], i);
+			fprintf(out, "%.6f\n", (double)sts[k].path[i].reordering_ns / 1e9);
 		}
 	prom_family(out, "netagg_path_state_seconds", "gauge", "How long the path has been in its current state.");
 	for (unsigned k = 0; k < n; k++)

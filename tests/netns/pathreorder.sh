@@ -38,6 +38,12 @@ check "path 2 reordered many of its frames (> 10 % of $frames2)" \
 	test "$(jq --argjson n "$frames2" '.repair.reordered * 10 > $n' <<<"$stB")" = true
 check "B learnt path 2's reordering (1-20 ms) and none on path 1" \
 	test "$(jq '.paths[1].reordering_ms >= 1 and .paths[1].reordering_ms <= 20 and .paths[0].reordering_ms == 0' <<<"$stB")" = true
+text=$(na B status "$(na_iface B)")
+prom=$(na B status --prometheus "$(na_iface B)")
+log "$(grep "^netagg_path_reordering_seconds" <<<"$prom" | tr "\n" " ")"
+check "the text status names path 2's reordering" grep -q 'reordering\[p2\]=' <<<"$text"
+check "the Prometheus gauge of path 2's reordering is above 1 ms" \
+	awk '/^netagg_path_reordering_seconds.*path="p2"/ { found = 1; ok = $2 > 0.001 } END { exit !(found && ok) }' <<<"$prom"
 check "gaps waited and most were filled by frames that came late" \
 	test "$(jq '.repair.waited > 0 and .repair.filled > .repair.frames_asked' <<<"$stB")" = true
 # 1 % of path 2's ~1500 frames are really lost: about 15 to ask for. Taking reordering
