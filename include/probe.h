@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "owdspan.h"
 #include "wire.h"
 
 /*
@@ -20,6 +21,9 @@ struct probe {
 	uint32_t heard_stamp_us; /* timestamp_us of the last frame heard */
 	uint64_t heard_at;
 	uint32_t rx_frames, rx_bytes, rx_highest_seq;
+	struct owdspan owd_low;     /* the one-way delays of its stamped frames over 10-20 s: the base */
+	bool queue_heard;           /* a stamped frame came since the last report ... */
+	uint32_t queue_us;          /* ... and the least one-way delay above the base among them */
 
 	/* The peer's previous report, for differences. */
 	bool have_report;
@@ -49,6 +53,14 @@ struct probe {
 	uint64_t quiet_min;         /* ns; 0: no such sample yet */
 	unsigned quiet_samples;
 	uint64_t min_rtt_raised;    /* times min_rtt rose to a longer base RTT */
+
+	/* The standing queue the peer reports on the path (see probe_on_delay). */
+	bool have_queue;            /* a report told one */
+	uint32_t queue_reported_us; /* the latest report's */
+	bool queue_pending;         /* one came since probe_take_queue ... */
+	uint32_t queue_least_us;    /* ... and the least of them */
+	bool have_take_mark;        /* the latest report when probe_take_queue last looked: */
+	uint32_t take_mark_stamp_us, take_mark_bytes; /* the peer's stamp and rx_bytes then */
 };
 
 /* Quiet: both ways under this share of the path's highest rate so far, or under the floor. */
@@ -65,8 +77,30 @@ void probe_on_frame(struct probe *pr, uint32_t path_seq, uint32_t stamp_us, uint
 /* An authentic frame whose stamp is not its sending time (a resent one): counted for loss and rate, no echo. */
 void probe_on_unstamped(struct probe *pr, uint32_t path_seq, uint32_t len);
 
-/* The report to send in a keepalive at `now`. */
-void probe_report(const struct probe *pr, uint64_t now, struct wire_probe *out);
+#define PROBE_OWD_BASE_NS (10ull * 1000000000ull) /* owd_low's buckets: the base is the least of 10-20 s */
+
+/*
+ * A stamped frame (not a resend) came at `now` with this one-way delay: this end's stamp
+ * minus the peer's, in us, the clocks' offset included. The least of these above their
+ * base between two reports is the path's standing queue (as CoDel takes the least
+ * sojourn time over an interval): the queue that did not drain while frames came. A
+ * path whose delay only jitters has frames near its base in every interval; a path
+ * that holds a queue has none. Reported in queue_us.
+ */
+void probe_on_delay(struct probe *pr, uint32_t owd_us, uint64_t now);
+
+/* The report to send in a keepalive at `now`; the next report's standing queue starts afresh. */
+void probe_report(struct probe *pr, uint64_t now, struct wire_probe *out);
+
+/*
+ * The least standing queue the peer reported on the path since the last call, in ns,
+ * and the rate the peer received at over the same reports (bits per second, unsmoothed;
+ * 0 if they span under PROBE_TAKE_MIN_US of the peer's clock). False when no report
+ * told a queue (an idle path, or no report came). While the queue never drained, the
+ * path never idled: that rate is its capacity.
+ */
+bool probe_take_queue(struct probe *pr, uint64_t *queue_ns, uint64_t *rate_bps);
+#define PROBE_TAKE_MIN_US 50000u
 
 /*
  * The peer's report arrived at `now` in a keepalive stamped `stamp_us` by the peer; `now_stamp_us` is this

@@ -45,6 +45,8 @@ struct status_path {
 	uint32_t loss_ppm;   /* of the frames sent on the path, recently */
 	uint64_t lost;       /* frames the peer reported missing since start */
 	uint64_t rate_bps;   /* the rate the peer receives this path's frames at */
+	bool have_queue;     /* false until the peer reported a standing queue */
+	uint64_t queue_ns;   /* the standing queue this end's frames met on the path, as the peer last reported it */
 	uint64_t failures;   /* times the path went down since start */
 	uint64_t equalize_ns; /* how long its packets now wait to match the slowest path's delay */
 	uint64_t reordering_ns;  /* how far behind the path's newest frame one may still come (nack.h) */

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WIRE_VERSION 1
+#define WIRE_VERSION 2 /* 2: the path report has queue_us */
 #define WIRE_HEADER_LEN 24
 #define WIRE_MAX_PATHS 8
 #define WIRE_TAG_LEN 16 /* AEAD tag after the payload of a sealed frame */
@@ -14,7 +14,7 @@
 #define WIRE_MAX_PAYLOAD (65535 - WIRE_HEADER_LEN - WIRE_TAG_LEN)
 #define WIRE_HS_INIT_LEN 80 /* payload of a handshake initiation */
 #define WIRE_HS_RESP_LEN 72 /* payload of a handshake response */
-#define WIRE_PROBE_LEN 20   /* plaintext of a keepalive: the path report below */
+#define WIRE_PROBE_LEN 24   /* plaintext of a keepalive: the path report below */
 
 enum wire_type {
 	WIRE_DATA = 1,      /* sealed; the plaintext is one inner IPv4 or IPv6 packet */
@@ -64,12 +64,15 @@ enum wire_error {
  * rate our frames arrive at (bytes heard). Counters are modulo 2^32.
  */
 #define WIRE_PROBE_NO_ECHO 0xffffffffu /* echo_hold_us when nothing was heard yet */
+#define WIRE_PROBE_NO_QUEUE 0xffffffffu /* queue_us when no stamped frame came since the last report */
 struct wire_probe {
 	uint32_t echo_timestamp_us; /* timestamp_us of the last frame heard on the path */
 	uint32_t echo_hold_us;      /* how long ago it was heard, when this report was sent */
 	uint32_t rx_frames;         /* authentic frames heard on the path */
 	uint32_t rx_bytes;          /* their datagram bytes */
 	uint32_t rx_highest_seq;    /* the highest path_seq among them */
+	uint32_t queue_us;          /* the standing queue: the least one-way delay above the path's
+				     * base among the frames heard since the last report */
 };
 
 /* A NACK's plaintext: 1 to WIRE_NACK_MAX_ENTRIES entries of WIRE_NACK_ENTRY_LEN bytes, each

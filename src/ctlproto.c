@@ -127,6 +127,8 @@ static void put_path(struct out *o, const struct status_path *p)
 	if (p->have_rtt)
 		put(o, "rtt_ns=%llu\nrttvar_ns=%llu\nmin_rtt_ns=%llu\n", (unsigned long long)p->rtt_ns,
 		    (unsigned long long)p->rttvar_ns, (unsigned long long)p->min_rtt_ns);
+	if (p->have_queue)
+		put(o, "queue_ns=%llu\n", (unsigned long long)p->queue_ns);
 	put(o, "loss_ppm=%u\nlost=%llu\nrate_bps=%llu\nfailures=%llu\nequalize_ns=%llu\nreordering_ns=%llu\nstate_ns=%llu\n",
 	    p->loss_ppm, (unsigned long long)p->lost, (unsigned long long)p->rate_bps,
 	    (unsigned long long)p->failures, (unsigned long long)p->equalize_ns, (unsigned long long)p->reordering_ns,
@@ -221,7 +223,7 @@ static bool parse_path_counter(struct status_path *p, const char *k, const char 
 		{ "rx_bytes", &p->rx_bytes },     { "tx_errors", &p->tx_errors }, { "rtt_ns", &p->rtt_ns },
 		{ "rttvar_ns", &p->rttvar_ns },   { "min_rtt_ns", &p->min_rtt_ns }, { "lost", &p->lost },
 		{ "rate_bps", &p->rate_bps },     { "failures", &p->failures },   { "equalize_ns", &p->equalize_ns },
-		{ "reordering_ns", &p->reordering_ns },
+		{ "reordering_ns", &p->reordering_ns }, { "queue_ns", &p->queue_ns },
 		{ "state_ns", &p->state_ns },     { "keepalives", &p->keepalives },
 		{ "keepalives_spared", &p->keepalives_spared }, { "fast_acks_sent", &p->fast_acks_sent },
 		{ "fast_acks_received", &p->fast_acks_received },
@@ -257,6 +259,8 @@ static bool parse_path_key(struct status_path *p, const char *k, const char *v)
 	}
 	if (!strcmp(k, "rtt_ns") || !strcmp(k, "rttvar_ns") || !strcmp(k, "min_rtt_ns"))
 		p->have_rtt = true;
+	if (!strcmp(k, "queue_ns"))
+		p->have_queue = true;
 	return parse_path_counter(p, k, v);
 }
 

@@ -668,6 +668,7 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 		return;
 	}
 	probe_on_frame(&l->probe[p->index], h.path_seq, h.timestamp_us, (uint32_t)len, now);
+	probe_on_delay(&l->probe[p->index], stamp(now) - h.timestamp_us, now);
 	note_owd(l, p->index, h.timestamp_us, now);
 	/* The newest stamp: a frame the path reordered is older (one much older is a peer whose clock restarted). */
 	if ((uint32_t)(l->last_stamp[p->index] - h.timestamp_us) - 1u >= NACK_REORDER_MAX_US)

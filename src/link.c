@@ -294,6 +294,8 @@ static void snapshot_probe(const struct probe *pr, struct status_path *sp)
 	sp->loss_ppm = probe_loss_ppm(pr);
 	sp->lost = pr->lost_total;
 	sp->rate_bps = pr->rate_bps;
+	sp->have_queue = pr->have_queue;
+	sp->queue_ns = (uint64_t)pr->queue_reported_us * 1000;
 }
 
 static void snapshot_health(const struct health *h, struct status_path *sp, uint64_t now)

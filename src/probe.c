@@ -40,7 +40,18 @@ void probe_on_frame(struct probe *pr, uint32_t path_seq, uint32_t stamp_us, uint
 	pr->heard_at = now;
 }
 
-void probe_report(const struct probe *pr, uint64_t now, struct wire_probe *out)
+void probe_on_delay(struct probe *pr, uint32_t owd_us, uint64_t now)
+{
+	uint32_t above;
+
+	owdspan_note_every(&pr->owd_low, owd_us, now, PROBE_OWD_BASE_NS);
+	above = owdspan_above_low(&pr->owd_low, owd_us);
+	if (!pr->queue_heard || above < pr->queue_us)
+		pr->queue_us = above;
+	pr->queue_heard = true;
+}
+
+void probe_report(struct probe *pr, uint64_t now, struct wire_probe *out)
 {
 	uint64_t hold = now > pr->heard_at ? (now - pr->heard_at) / 1000 : 0;
 
@@ -50,6 +61,10 @@ void probe_report(const struct probe *pr, uint64_t now, struct wire_probe *out)
 	out->rx_frames = pr->rx_frames;
 	out->rx_bytes = pr->rx_bytes;
 	out->rx_highest_seq = pr->rx_highest_seq;
+	/* Never the marker by accident: a queue that long would be no path's. */
+	out->queue_us = !pr->queue_heard ? WIRE_PROBE_NO_QUEUE
+		      : pr->queue_us < WIRE_PROBE_NO_QUEUE ? pr->queue_us : WIRE_PROBE_NO_QUEUE - 1;
+	pr->queue_heard = false;
 }
 
 static uint64_t absdiff(uint64_t a, uint64_t b)
@@ -202,6 +217,13 @@ void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t st
 		quiet_epoch(pr, now_stamp_us);
 	if (!fresh)
 		return; /* reordered behind a newer report: its counters are stale */
+	if (rep->queue_us != WIRE_PROBE_NO_QUEUE) {
+		pr->have_queue = true;
+		pr->queue_reported_us = rep->queue_us;
+		if (!pr->queue_pending || rep->queue_us < pr->queue_least_us)
+			pr->queue_least_us = rep->queue_us;
+		pr->queue_pending = true;
+	}
 	if (pr->have_report)
 		loss_sample(pr, rep);
 	rate_sample(pr, rep, stamp_us);
@@ -213,6 +235,24 @@ void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t st
 	pr->last = *rep;
 	pr->last_stamp_us = stamp_us;
 	pr->have_report = true;
+}
+
+bool probe_take_queue(struct probe *pr, uint64_t *queue_ns, uint64_t *rate_bps)
+{
+	bool pending = pr->queue_pending;
+	uint32_t span = pr->last_stamp_us - pr->take_mark_stamp_us;
+
+	*queue_ns = (uint64_t)pr->queue_least_us * 1000;
+	*rate_bps = 0;
+	if (pending && pr->have_take_mark && span >= PROBE_TAKE_MIN_US && span <= RATE_GAP_MAX_US)
+		*rate_bps = (uint64_t)(uint32_t)(pr->last.rx_bytes - pr->take_mark_bytes) * 8 * 1000000 / span;
+	pr->queue_pending = false;
+	if (pr->have_report) {
+		pr->have_take_mark = true;
+		pr->take_mark_stamp_us = pr->last_stamp_us;
+		pr->take_mark_bytes = pr->last.rx_bytes;
+	}
+	return pending;
 }
 
 uint32_t probe_loss_ppm(const struct probe *pr)

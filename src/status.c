@@ -194,6 +194,10 @@ static void json_path(FILE *out, const struct status *st, unsigned i)
 			(double)p->rttvar_ns / 1e6, (double)p->min_rtt_ns / 1e6);
 	else
 		fprintf(out, "\"rtt_ms\":null,\"rttvar_ms\":null,\"min_rtt_ms\":null,");
+	if (p->have_queue)
+		fprintf(out, "\"queue_ms\":%.3f,", (double)p->queue_ns / 1e6);
+	else
+		fprintf(out, "\"queue_ms\":null,");
 	fprintf(out, "\"loss\":%.6f,\"lost\":%llu,\"rate_bps\":%llu,\"failures\":%llu,\"equalize_ms\":%.3f,"
 		"\"reordering_ms\":%.3f,\"state_ms\":%llu,\"keepalives\":%llu,\"keepalives_spared\":%llu,\"fast_acks_sent\":%llu,"
 		"\"fast_acks_received\":%llu}",
@@ -312,6 +316,14 @@ static void prom_path_gauges(FILE *out, const struct status *sts, unsigned n)
 			if (sts[k].path[i].have_rtt) {
 				prom_path_label(out, "netagg_path_rtt_variance_seconds", &sts[k], i);
 				fprintf(out, "%.6f\n", (double)sts[k].path[i].rttvar_ns / 1e9);
+			}
+	prom_family(out, "netagg_path_queue_seconds", "gauge",
+		    "Standing queue this end's frames met on the path, as the peer last reported it.");
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < sts[k].npaths; i++)
+			if (sts[k].path[i].have_queue) {
+				prom_path_label(out, "netagg_path_queue_seconds", &sts[k], i);
+				fprintf(out, "%.6f\n", (double)sts[k].path[i].queue_ns / 1e9);
 			}
 	prom_family(out, "netagg_path_loss_ratio", "gauge", "Recent fraction of the path's frames the peer did not receive.");
 	for (unsigned k = 0; k < n; k++)

@@ -171,6 +171,7 @@ void wire_probe_encode(const struct wire_probe *p, uint8_t out[WIRE_PROBE_LEN])
 	put32(out + 8, p->rx_frames);
 	put32(out + 12, p->rx_bytes);
 	put32(out + 16, p->rx_highest_seq);
+	put32(out + 20, p->queue_us);
 }
 
 void wire_probe_decode(const uint8_t in[WIRE_PROBE_LEN], struct wire_probe *p)
@@ -180,6 +181,7 @@ void wire_probe_decode(const uint8_t in[WIRE_PROBE_LEN], struct wire_probe *p)
 	p->rx_frames = get32(in + 8);
 	p->rx_bytes = get32(in + 12);
 	p->rx_highest_seq = get32(in + 16);
+	p->queue_us = get32(in + 20);
 }
 
 const char *wire_error_name(enum wire_error e)

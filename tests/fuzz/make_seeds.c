@@ -22,7 +22,7 @@ static void put(const char *dir, const char *name, const void *data, size_t len)
 static size_t sealed(uint8_t *f, uint8_t type, uint64_t seq, const uint8_t *inner, size_t len)
 {
 	struct seal_key key = { .cipher = SEAL_CHACHA20_POLY1305, .key = "netagg-fuzz-key-0123456789abcdef" };
-	struct wire_header h = { .version = 1, .type = type, .key_id = 1, .length = (uint16_t)len, .seq = seq };
+	struct wire_header h = { .version = WIRE_VERSION, .type = type, .key_id = 1, .length = (uint16_t)len, .seq = seq };
 
 	wire_encode(&h, f);
 	memcpy(f + WIRE_HEADER_LEN, inner, len);
@@ -33,14 +33,24 @@ static void frames(const char *dir)
 {
 	uint8_t f[2048], ip4[60] = { 0x45, 0, 0, 60, 0, 0, 0, 0, 64, 6 }, ip6[80] = { 0x60, 0, 0, 0, 0, 40, 6, 64 };
 	uint8_t probe[WIRE_PROBE_LEN] = { 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3 };
+	uint8_t ip4_bare[20] = { 0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6 };
+	uint8_t nack[2 * WIRE_NACK_ENTRY_LEN];
+	const struct wire_nack_entry two[2] = { { .path = 0, .count = 3, .first = 100 }, { .path = 1, .count = 1, .first = 7 } };
+	const struct wire_nack_entry outage[2] = { { .path = 1, .count = 0, .first = 50 }, { .path = 0, .count = 2, .first = 9 } };
 	uint8_t psk[HS_PSK_LEN] = "netagg-fuzz-psk-0123456789abcdef";
 	struct hs_keys hs;
 	struct hs_init in = { .timestamp = 1, .epoch = 1, .ciphers = 3, .features = HS_FEATURES };
-	struct wire_header h = { .version = 1, .type = WIRE_HS_INIT, .length = WIRE_HS_INIT_LEN };
+	struct wire_header h = { .version = WIRE_VERSION, .type = WIRE_HS_INIT, .length = WIRE_HS_INIT_LEN };
 
 	put(dir, "data-ipv4", f, sealed(f, WIRE_DATA, 1, ip4, sizeof(ip4)));
 	put(dir, "data-ipv6", f, sealed(f, WIRE_DATA, 2, ip6, sizeof(ip6)));
 	put(dir, "keepalive", f, sealed(f, WIRE_KEEPALIVE, 3, probe, sizeof(probe)));
+	put(dir, "repair-ipv4", f, sealed(f, WIRE_REPAIR, 4, ip4_bare, sizeof(ip4_bare)));
+	put(dir, "nack-two-entries", f, sealed(f, WIRE_NACK, 5, nack, wire_nack_encode(two, 2, nack)));
+	put(dir, "nack-outage", f, sealed(f, WIRE_NACK, 6, nack, wire_nack_encode(outage, 2, nack)));
+	wire_nack_encode(two, 1, nack);
+	nack[2] = 1; /* a reserved byte that must be 0 */
+	put(dir, "nack-bad-reserved", f, sealed(f, WIRE_NACK, 7, nack, WIRE_NACK_ENTRY_LEN));
 	hs_derive(psk, &hs);
 	wire_encode(&h, f);
 	hs_write_init(&hs, f, &in, f + WIRE_HEADER_LEN);
@@ -63,6 +73,8 @@ static void ctl(const char *dir)
 	strcpy(st.path[0].local, "198.18.1.1:40000");
 	strcpy(st.path[0].remote, "198.18.1.2:5000");
 	st.path[0].weight = 3;
+	st.path[0].have_queue = true;
+	st.path[0].queue_ns = 3000000;
 	strcpy(st.path[1].name, "p2");
 	strcpy(st.path[1].state, "down");
 	strcpy(st.path[1].local, "[2001:2::1]:5000");

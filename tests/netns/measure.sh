@@ -67,6 +67,22 @@ check "the human view shows rtt, loss, rate and time in state" has_all "$text" r
 	"state  *for" " up  *[0-9.]*s "
 wait "$iperf"
 
+# A standing queue: path 2 held to 1.5 Mbit/s while it is offered about 2.2 (4 Mbit/s split
+# 1:1). Its queue never drains while the frames come, and B reports it; path 1 has room.
+wan_shape 2 ab 1500kbit 40ms
+bg_start B iperf3 -s -p 5404 >/dev/null
+wait_listen B 5404 || die "iperf3 server"
+bg_start A iperf3 -u -c "$TUN_V4_B" -p 5404 -b 4M -l 1000 -t 4 >/dev/null
+iperf=$BG_PID
+sleep 3
+st=$(na_status A)
+prom=$(na A status --prometheus)
+wait "$iperf"
+log "standing queues under 4 Mbit/s, path 2 held to 1.5: $(jq -c '[.paths[].queue_ms]' <<<"$st") ms"
+check "path 2's standing queue is reported, 10 ms and more" test "$(jq '.paths[1].queue_ms >= 10' <<<"$st")" = true
+check "path 1's is under 2 ms" test "$(jq '.paths[0].queue_ms < 2' <<<"$st")" = true
+check "Prometheus has the standing queues" grep -q "^netagg_path_queue_seconds{interface=\"$IF_A\",path=\"p2\"} 0\.[0-9]" <<<"$prom"
+
 # The loss stops: the path is up again once the reports show it.
 wan_shape 2 ab 50mbit 40ms
 bg_start B iperf3 -s -p 5403 >/dev/null

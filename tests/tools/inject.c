@@ -5,7 +5,7 @@
  *
  *   inject KIND COUNT HOST PORT [PATH_ID [KEY_ID]]   send COUNT forged frames
  *     KIND: short (1..23 bytes)        -> drop "short"
- *           garbage (random, version != 1) -> drop "bad_version"
+ *           garbage (random, version != WIRE_VERSION) -> drop "bad_version"
  *           badkey (sealed data, key id KEY_ID, random ciphertext and tag) -> "bad_auth"
  *           badinit (handshake initiation with a random MAC) -> "bad_auth"
  *           unsealed (data frame without key id) -> "unsealed"
@@ -33,7 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HEADER 24
+#include "wire.h"
+
+#define HEADER WIRE_HEADER_LEN
 #define TAG 16
 #define MAX_FRAME 2048
 
@@ -68,7 +70,7 @@ static void header(uint8_t *f, uint8_t type, uint8_t path, uint8_t key, uint16_t
 	uint8_t seq[8];
 
 	memset(f, 0, HEADER);
-	f[0] = 1;
+	f[0] = WIRE_VERSION;
 	f[1] = type;
 	f[2] = path;
 	f[3] = key;
@@ -95,8 +97,8 @@ static size_t forge(const char *kind, uint8_t path, uint8_t key, uint8_t *f)
 		size_t n = HEADER + random_below(1400);
 
 		random_bytes(f, n);
-		if (f[0] == 1)
-			f[0] = 2;
+		if (f[0] == WIRE_VERSION)
+			f[0] = WIRE_VERSION + 1;
 		return n;
 	}
 	if (!strcmp(kind, "badinit")) {

@@ -63,6 +63,9 @@ static void sample(struct status *st)
 		p->failures = 3 * i;
 		p->equalize_ns = i ? 0 : 30000000;
 		p->reordering_ns = i ? 12345000 : 0;
+		/* Path 0 has a standing queue reported, path 1 none yet (no key on the wire). */
+		p->have_queue = i == 0;
+		p->queue_ns = i ? 0 : 3125000;
 		p->state_ns = 1500000000ull + i;
 		p->keepalives = 400 + i;
 		p->keepalives_spared = 1200 + i;

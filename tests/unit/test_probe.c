@@ -167,7 +167,7 @@ END_TEST
 
 /*
  * A path between A and B, one report from B every 100 ms of the synthetic clock. In
- * each interval A sends `tx` bytes and B `rx` bytes on it besides an 88-byte keepalive
+ * each interval A sends `tx` bytes and B `rx` bytes on it besides a 92-byte keepalive
  * each way; A's last frame of the interval comes back echoed after `rtt`.
  */
 struct bed {
@@ -189,8 +189,8 @@ static void bed_run(struct bed *d, uint64_t ms, uint64_t rtt, uint32_t tx, uint3
 	for (uint64_t end = d->t + ms * MS; d->t < end; d->t += 100 * MS) {
 		struct wire_probe rep;
 
-		probe_on_frame(&d->b, d->b_seq++, stamp(d->t - rtt), tx + 88, d->t - rtt / 2);
-		probe_on_frame(&d->a, d->a_seq++, stamp(d->t), rx + 88, d->t);
+		probe_on_frame(&d->b, d->b_seq++, stamp(d->t - rtt), tx + 92, d->t - rtt / 2);
+		probe_on_frame(&d->a, d->a_seq++, stamp(d->t), rx + 92, d->t);
 		probe_report(&d->b, d->t - rtt / 2, &rep);
 		probe_on_report(&d->a, &rep, stamp(d->t - rtt / 2), stamp(d->t), 0);
 	}
@@ -314,6 +314,86 @@ START_TEST(too_few_quiet_samples_leave_the_base_rtt)
 }
 END_TEST
 
+START_TEST(the_standing_queue_is_the_least_delay_above_the_base)
+{
+	struct probe a, b;
+	struct wire_probe rep;
+	uint64_t now = 1000 * MS, q, bps;
+	const uint32_t offset = 0xfffff000u; /* the clocks' offset: the delays wrap */
+
+	probe_init(&a);
+	probe_init(&b);
+	/* Nothing heard: no queue to report. */
+	probe_report(&b, now, &rep);
+	ck_assert_uint_eq(rep.queue_us, WIRE_PROBE_NO_QUEUE);
+	/* An idle path: frames at its base of 20 ms. */
+	for (int i = 0; i < 10; i++)
+		probe_on_delay(&b, offset + 20000, now += 10 * MS);
+	probe_report(&b, now, &rep);
+	ck_assert_uint_eq(rep.queue_us, 0);
+	/* Jitter: 20-40 ms, but some frame of the interval comes near the base. */
+	for (int i = 0; i < 20; i++)
+		probe_on_delay(&b, offset + 20300 + (uint32_t)(i * 7919 % 20000), now += 5 * MS);
+	probe_report(&b, now, &rep);
+	ck_assert_uint_lt(rep.queue_us, 1000);
+	/* A queue that never drains while the frames come: 15 ms at least, 35-60 ms one way. */
+	for (int i = 0; i < 20; i++)
+		probe_on_delay(&b, offset + 35000 + (uint32_t)(i * 7919 % 25000), now += 5 * MS);
+	probe_report(&b, now, &rep);
+	ck_assert_uint_eq(rep.queue_us, 15000);
+	/* Each report starts afresh. */
+	probe_report(&b, now, &rep);
+	ck_assert_uint_eq(rep.queue_us, WIRE_PROBE_NO_QUEUE);
+
+	/* The sender takes the least of the reports since it last looked, in ns. */
+	ck_assert(!probe_take_queue(&a, &q, &bps));
+	rep.echo_hold_us = WIRE_PROBE_NO_ECHO;
+	rep.queue_us = 15000;
+	probe_on_report(&a, &rep, 100, 5000, 0);
+	rep.queue_us = 12000;
+	probe_on_report(&a, &rep, 200, 5100, 0);
+	rep.queue_us = WIRE_PROBE_NO_QUEUE;
+	probe_on_report(&a, &rep, 300, 5200, 0);
+	ck_assert(probe_take_queue(&a, &q, &bps));
+	ck_assert_uint_eq(q, 12 * MS);
+	ck_assert(a.have_queue);
+	ck_assert_uint_eq(a.queue_reported_us, 12000);
+	ck_assert(!probe_take_queue(&a, &q, &bps));
+}
+END_TEST
+
+START_TEST(the_capacity_rate_spans_the_same_reports)
+{
+	struct probe a;
+	struct wire_probe rep = { .echo_hold_us = WIRE_PROBE_NO_ECHO };
+	uint64_t q, bps;
+
+	probe_init(&a);
+	rep.rx_bytes = 1000;
+	rep.queue_us = 5000;
+	probe_on_report(&a, &rep, 1000000, 7000, 0);
+	ck_assert(probe_take_queue(&a, &q, &bps));
+	ck_assert_uint_eq(bps, 0); /* no earlier look to measure from */
+	/* 312500 bytes over the peer's 250 ms since: 10 Mbit/s; our clock plays no part. */
+	rep.rx_bytes = 126000;
+	rep.queue_us = 4000;
+	probe_on_report(&a, &rep, 1100000, 9000, 0);
+	rep.rx_bytes = 313500;
+	rep.queue_us = 3000;
+	probe_on_report(&a, &rep, 1250000, 9100, 0);
+	ck_assert(probe_take_queue(&a, &q, &bps));
+	ck_assert_uint_eq(q, 3 * MS);
+	ck_assert_uint_eq(bps, 10000000);
+	ck_assert(!probe_take_queue(&a, &q, &bps));
+	ck_assert_uint_eq(bps, 0);
+	/* Reports too close together tell no rate. */
+	rep.rx_bytes = 400000;
+	probe_on_report(&a, &rep, 1290000, 9200, 0);
+	ck_assert(probe_take_queue(&a, &q, &bps));
+	ck_assert_uint_eq(bps, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("probe");
@@ -333,6 +413,8 @@ int main(void)
 	tcase_add_test(tc, a_standing_queue_does_not_pass_for_base_rtt);
 	tcase_add_test(tc, short_lulls_in_a_transfer_are_not_quiet);
 	tcase_add_test(tc, too_few_quiet_samples_leave_the_base_rtt);
+	tcase_add_test(tc, the_standing_queue_is_the_least_delay_above_the_base);
+	tcase_add_test(tc, the_capacity_rate_spans_the_same_reports);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -93,7 +93,7 @@ START_TEST(refusals)
 	struct wire_header h;
 
 	len = make_frame(buf, WIRE_DATA, 1, 0, 60);
-	buf[0] = 2;
+	buf[0] = WIRE_VERSION + 1;
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_VERSION);
 	buf[0] = 0;
 	ck_assert_int_eq(wire_decode(buf, len, NPATHS, &h), WIRE_BAD_VERSION);
@@ -220,13 +220,15 @@ END_TEST
 
 START_TEST(probe_report_round_trip)
 {
-	const struct wire_probe in = { 0x01020304, 0xfffffffe, 7, 0x80000001, 0xffffffff };
+	const struct wire_probe in = { 0x01020304, 0xfffffffe, 7, 0x80000001, 0xffffffff, 0x0a0b0c0d };
 	uint8_t buf[WIRE_PROBE_LEN];
 	struct wire_probe out;
 
 	wire_probe_encode(&in, buf);
 	ck_assert_uint_eq(buf[0], 1); /* network byte order */
 	ck_assert_uint_eq(buf[3], 4);
+	ck_assert_uint_eq(buf[20], 0x0a);
+	ck_assert_uint_eq(buf[23], 0x0d);
 	wire_probe_decode(buf, &out);
 	ck_assert_mem_eq(&in, &out, sizeof(in));
 }
