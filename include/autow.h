@@ -14,10 +14,13 @@
 #define AUTOW_QUEUE_FRACTION 4                  /* ... or a quarter of its base RTT, if more */
 #define AUTOW_REL_QUEUE_NS (2ull * 1000000ull)   /* or a queue this long and twice as long plus this much */
 						 /* as the least queued other path's: a short-queue sender (BBR) */
+#define AUTOW_STANDING_NS (2ull * 1000000ull)   /* a standing queue that means a path never idled, */
+#define AUTOW_FRAME_BITS (1500u * 8u)           /* beyond the transmission of a frame this large */
 #define AUTOW_LOSS_PPM 20000                    /* loss that means a path is full (2 %) */
 #define AUTOW_GROWTH_PERCENT 10                 /* a path with room gets this much more each revision, */
 #define AUTOW_GROWTH_STEPS 3                    /* ... up to 3 times as much in a run of revisions with room
 						 * while another path was full */
+#define AUTOW_HOLD_REVISIONS 4                  /* a path full this recently has room only to grow into */
 #define AUTOW_MIN_BPS 64000                     /* below this the link is idle: weights stay */
 #define AUTOW_HEADROOM 4                        /* an estimate stays within 4x what the path delivers */
 #define AUTOW_LULL_PERCENT 75                   /* traffic under this share of the last revision's is */
@@ -28,6 +31,9 @@ struct autow_sample {
 	bool usable;       /* up or degraded, and measured */
 	uint64_t rate_bps; /* the peer's receive rate on the path */
 	uint64_t srtt_ns, min_rtt_ns, rttvar_ns;
+	bool have_queue;   /* the peer reported the path's standing queue since the last revision: */
+	uint64_t queue_ns; /* the least it reported (probe_on_delay), */
+	uint64_t queue_rate_bps; /* and the rate it received at over the same reports (0: unknown) */
 	uint32_t loss_ppm;
 };
 
@@ -37,6 +43,12 @@ struct autow_sample {
  * the mean by itself.
  */
 uint64_t autow_queue_ns(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t rttvar_ns);
+
+/*
+ * The path's standing queue as the peer reported it, less a frame's own transmission
+ * at the path's rate: the frame that finds an idle path still waits that long.
+ */
+uint64_t autow_standing_ns(const struct autow_sample *s);
 
 /* The queueing delay that means a path is full: AUTOW_QUEUE_MIN_NS or a quarter of its base RTT, whichever is more. */
 uint64_t autow_queue_full_ns(uint64_t min_rtt_ns);
@@ -49,19 +61,23 @@ uint64_t autow_queue_full_ns(uint64_t min_rtt_ns);
 bool autow_queue_long(uint64_t srtt_ns, uint64_t min_rtt_ns);
 
 /*
- * Capacity estimates per path, bits per second. A full path (a long queue, see
- * autow_queue_long; or a queue of AUTOW_REL_QUEUE_NS that is more than twice that
- * plus AUTOW_REL_QUEUE_NS longer than every other carrying path's, the mark a sender
- * that keeps queues short leaves on the path that holds it back; or losing
- * AUTOW_LOSS_PPM) is worth what it delivers; a path with room is worth a little more
- * than it delivers or was estimated at, so its share grows until it fills. The
- * configured weights give the split until the paths have carried traffic.
+ * Capacity estimates per path, bits per second. A full path (a standing queue of
+ * AUTOW_STANDING_NS beyond a frame's transmission, see autow_standing_ns, or without
+ * the peer's reports of it a long queue, see autow_queue_long; or a queue of
+ * AUTOW_REL_QUEUE_NS that is more than twice that plus AUTOW_REL_QUEUE_NS longer than
+ * every other carrying path's, the mark a sender that keeps queues short leaves on the
+ * path that holds it back; or losing AUTOW_LOSS_PPM) is worth what it delivered over
+ * the revision's reports; a path with room is worth a little more than it delivers or
+ * was estimated at, so its share grows until it fills, except that a path full within
+ * the last AUTOW_HOLD_REVISIONS grows only with what it delivers. The configured
+ * weights give the split until the paths have carried traffic.
  */
 struct autow {
 	unsigned npaths;
 	uint32_t configured[WIRE_MAX_PATHS];
 	uint64_t capacity[WIRE_MAX_PATHS]; /* 0: not estimated yet */
 	unsigned streak[WIRE_MAX_PATHS];   /* revisions in a row with room while another path was full */
+	unsigned since_full[WIRE_MAX_PATHS]; /* revisions since the path was last full (AUTOW_HOLD_REVISIONS: long ago) */
 	uint32_t weight[WIRE_MAX_PATHS];   /* as last handed out (the configured ones at first); 0 while
 					    * the path was not usable and had its configured weight */
 	uint64_t next_at;                  /* ns: the next revision */
@@ -70,6 +86,9 @@ struct autow {
 };
 
 void autow_init(struct autow *a, unsigned npaths, const uint32_t *configured, uint64_t now);
+
+/* Is a revision due? (The samples' queues are taken since the last one.) */
+bool autow_due(const struct autow *a, uint64_t now);
 
 /*
  * Revises the weights when due and the link carries traffic; returns true and fills

@@ -12,7 +12,14 @@ void autow_init(struct autow *a, unsigned npaths, const uint32_t *configured, ui
 	a->npaths = npaths;
 	memcpy(a->configured, configured, npaths * sizeof(*configured));
 	memcpy(a->weight, configured, npaths * sizeof(*configured));
+	for (unsigned i = 0; i < npaths; i++)
+		a->since_full[i] = AUTOW_HOLD_REVISIONS;
 	a->next_at = now + AUTOW_INTERVAL_NS;
+}
+
+bool autow_due(const struct autow *a, uint64_t now)
+{
+	return now >= a->next_at;
 }
 
 uint64_t autow_queue_ns(uint64_t srtt_ns, uint64_t min_rtt_ns, uint64_t rttvar_ns)
@@ -34,13 +41,36 @@ bool autow_queue_long(uint64_t srtt_ns, uint64_t min_rtt_ns)
 	return srtt_ns > min_rtt_ns + autow_queue_full_ns(min_rtt_ns);
 }
 
+/*
+ * What the path delivered lately: over the revision's own reports where they tell it,
+ * else the smoothed rate, which lags a ramp by a report interval or more (at the first
+ * revision of a transfer on agg-fast from 1:3: 0.7 and 3.9 Mbit/s smoothed, 5.3 and
+ * 5.8 over the reports, and the split went to 15:85).
+ */
+static uint64_t delivered(const struct autow_sample *s)
+{
+	return s->have_queue && s->queue_rate_bps ? s->queue_rate_bps : s->rate_bps;
+}
+
+uint64_t autow_standing_ns(const struct autow_sample *s)
+{
+	uint64_t rate = delivered(s);
+	uint64_t own = rate ? (uint64_t)AUTOW_FRAME_BITS * 1000000000ull / rate : 0;
+
+	return s->queue_ns > own ? s->queue_ns - own : 0;
+}
+
 static bool carrying(const struct autow_sample *s)
 {
 	return s->usable && s->rate_bps;
 }
 
 /*
- * Full paths, by loss, by a long queue, or by a queue that stands out: a BBR sender
+ * Full paths, by loss, by a long queue, or by a queue that stands out. The peer's
+ * report of the standing queue, where there is one, is the queue: it is fresh (the
+ * smoothed RTT showed a queue for half a second after it drained, and the split swung
+ * after it), jitter does not raise it, and any standing queue means the path never
+ * idled. Without it the smoothed RTT, less its variation for the comparison. A BBR sender
  * keeps every queue short, a few ms on the path that holds it back and none where
  * there is room, and without this test both would look like room and keep their
  * shares however wrong (1:3 on two equal paths stayed 1:3).
@@ -48,9 +78,17 @@ static bool carrying(const struct autow_sample *s)
 static void find_full(const struct autow *a, const struct autow_sample *s, bool *full)
 {
 	uint64_t q[WIRE_MAX_PATHS];
+	bool long_queue[WIRE_MAX_PATHS];
 
-	for (unsigned i = 0; i < a->npaths; i++)
-		q[i] = autow_queue_ns(s[i].srtt_ns, s[i].min_rtt_ns, s[i].rttvar_ns);
+	for (unsigned i = 0; i < a->npaths; i++) {
+		if (s[i].have_queue) {
+			q[i] = autow_standing_ns(&s[i]);
+			long_queue[i] = q[i] >= AUTOW_STANDING_NS;
+		} else {
+			q[i] = autow_queue_ns(s[i].srtt_ns, s[i].min_rtt_ns, s[i].rttvar_ns);
+			long_queue[i] = autow_queue_long(s[i].srtt_ns, s[i].min_rtt_ns);
+		}
+	}
 	for (unsigned i = 0; i < a->npaths; i++) {
 		uint64_t least = UINT64_MAX;
 
@@ -59,7 +97,7 @@ static void find_full(const struct autow *a, const struct autow_sample *s, bool 
 				least = q[j];
 		full[i] = carrying(&s[i]) &&
 			  (s[i].loss_ppm >= AUTOW_LOSS_PPM ||
-			   autow_queue_long(s[i].srtt_ns, s[i].min_rtt_ns) ||
+			   long_queue[i] ||
 			   (least != UINT64_MAX && q[i] >= AUTOW_REL_QUEUE_NS && q[i] >= 2 * least + AUTOW_REL_QUEUE_NS));
 	}
 }
@@ -91,12 +129,29 @@ static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, 
 		a->streak[i] = 0;
 	else if (a->streak[i] < AUTOW_GROWTH_STEPS)
 		a->streak[i]++;
+	if (!full && a->since_full[i] < AUTOW_HOLD_REVISIONS) {
+		/*
+		 * Full a moment ago, its capacity measured: a queue that drained is the sender's
+		 * swing (BBR's gain cycle moves both queues by tens of ms), not room. Grown from
+		 * the estimate by the steps, such a path took share from the other, filled, and
+		 * gave it back, a 43:57 to 57:43 swing every second on two equal paths. It grows
+		 * only with what it delivers until it has shown room for AUTOW_HOLD_REVISIONS.
+		 */
+		uint64_t more = delivered(s) * (100 + AUTOW_GROWTH_PERCENT) / 100;
+
+		a->since_full[i]++;
+		a->streak[i] = 0;
+		a->capacity[i] = more > a->capacity[i] ? more : a->capacity[i];
+		return;
+	}
 	if (full) {
-		a->capacity[i] = s->rate_bps;
+		a->since_full[i] = 0;
+		/* A path that never idled delivered its capacity, just now: no smoothing's lag. */
+		a->capacity[i] = delivered(s);
 		return;
 	}
 	growth = (uint64_t)AUTOW_GROWTH_PERCENT * (other_full ? a->streak[i] : 1);
-	base = a->capacity[i] > s->rate_bps ? a->capacity[i] : s->rate_bps;
+	base = a->capacity[i] > delivered(s) ? a->capacity[i] : delivered(s);
 	if (other_full && floor > base)
 		base = floor;
 	grown = base * (100 + growth) / 100;
@@ -108,8 +163,8 @@ static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, 
 	 * transfer ended, each path's a report interval and a path delay behind the other's:
 	 * 75:25 became 63:37 to 73:27 before the next transfer.
 	 */
-	if (grown > AUTOW_HEADROOM * s->rate_bps + AUTOW_MIN_BPS)
-		grown = AUTOW_HEADROOM * s->rate_bps + AUTOW_MIN_BPS;
+	if (grown > AUTOW_HEADROOM * delivered(s) + AUTOW_MIN_BPS)
+		grown = AUTOW_HEADROOM * delivered(s) + AUTOW_MIN_BPS;
 	a->capacity[i] = grown > a->capacity[i] ? grown : a->capacity[i];
 }
 

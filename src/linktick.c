@@ -68,8 +68,10 @@ static void auto_weights(struct link *l, uint64_t now)
 	struct autow_sample s[WIRE_MAX_PATHS];
 	uint32_t w[WIRE_MAX_PATHS];
 
+	if (!autow_due(&l->autow, now))
+		return;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		const struct probe *pr = &l->probe[i];
+		struct probe *pr = &l->probe[i];
 
 		s[i] = (struct autow_sample){
 			.usable = health_usable(&l->health[i]) && pr->have_rtt,
@@ -80,6 +82,7 @@ static void auto_weights(struct link *l, uint64_t now)
 			.rttvar_ns = pr->rttvar,
 			.loss_ppm = probe_loss_ppm(pr),
 		};
+		s[i].have_queue = probe_take_queue(pr, &s[i].queue_ns, &s[i].queue_rate_bps);
 	}
 	if (!autow_update(&l->autow, s, now, w))
 		return;
