@@ -117,20 +117,22 @@ void status_print_text(FILE *out, const struct status *st)
 	}
 	fprintf(out, "interface %s  mode %s  mtu %u  pid %ld  cipher %s  handshakes %llu\n", st->interface, st->mode,
 		st->mtu, st->pid, st->cipher, (unsigned long long)st->handshakes);
-	fprintf(out, "  %-10s %-8s %7s %-24s %-24s %6s %10s %12s %10s %12s %6s %9s %7s %10s\n", "path", "state",
+	fprintf(out, "  %-10s %-8s %7s %-24s %-24s %6s %10s %12s %10s %12s %6s %9s %8s %7s %10s\n", "path", "state",
 		"for", "local", "remote", "weight", "tx_pkts", "tx_bytes", "rx_pkts", "rx_bytes", "share", "rtt_ms",
-		"loss", "rate_mbit");
+		"queue_ms", "loss", "rate_mbit");
 	for (unsigned i = 0; i < st->npaths; i++) {
 		const struct status_path *p = &st->path[i];
-		char rtt[32] = "-", state_for[32];
+		char rtt[32] = "-", queue[32] = "-", state_for[32];
 
 		if (p->have_rtt)
 			snprintf(rtt, sizeof(rtt), "%.2f", (double)p->rtt_ns / 1e6);
-		fprintf(out, "  %-10s %-8s %7s %-24s %-24s %6u %10llu %12llu %10llu %12llu %5.1f%% %9s %6.2f%% %10.3f\n",
+		if (p->have_queue)
+			snprintf(queue, sizeof(queue), "%.1f", (double)p->queue_ns / 1e6);
+		fprintf(out, "  %-10s %-8s %7s %-24s %-24s %6u %10llu %12llu %10llu %12llu %5.1f%% %9s %8s %6.2f%% %10.3f\n",
 			p->name, p->state, duration_text(p->state_ns, state_for, sizeof(state_for)), p->local,
 			p->remote, p->weight, (unsigned long long)p->tx_packets,
 			(unsigned long long)p->tx_bytes, (unsigned long long)p->rx_packets,
-			(unsigned long long)p->rx_bytes, 100.0 * status_tx_share(st, i), rtt, p->loss_ppm / 10000.0,
+			(unsigned long long)p->rx_bytes, 100.0 * status_tx_share(st, i), rtt, queue, p->loss_ppm / 10000.0,
 			(double)p->rate_bps / 1e6);
 	}
 	fprintf(out, "  reorder: hold %.1f ms", (double)st->reorder_hold_ns / 1e6);

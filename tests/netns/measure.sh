@@ -77,10 +77,12 @@ iperf=$BG_PID
 sleep 3
 st=$(na_status A)
 prom=$(na A status --prometheus)
+text=$(na A status "$IF_A")
 wait "$iperf"
 log "standing queues under 4 Mbit/s, path 2 held to 1.5: $(jq -c '[.paths[].queue_ms]' <<<"$st") ms"
 check "path 2's standing queue is reported, 10 ms and more" test "$(jq '.paths[1].queue_ms >= 10' <<<"$st")" = true
 check "path 1's is under 2 ms" test "$(jq '.paths[0].queue_ms < 2' <<<"$st")" = true
+check "the human view has a queue_ms column" has_all "$text" "rtt_ms  *queue_ms  *loss"
 check "Prometheus has the standing queues" grep -q "^netagg_path_queue_seconds{interface=\"$IF_A\",path=\"p2\"} 0\.[0-9]" <<<"$prom"
 
 # The loss stops: the path is up again once the reports show it.
