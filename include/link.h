@@ -109,6 +109,7 @@ struct link {
 	uint64_t now;            /* of the packet being delivered, for callbacks that need it */
 	uint16_t flow_seq[FLOW_BUCKETS]; /* next sequence number per flow bucket of the data sent */
 	uint64_t drop[DROP_REASON_COUNT];
+	uint64_t version_warned_at[WIRE_MAX_PATHS]; /* when a frame of another wire version was last logged */
 	size_t slot;     /* bytes per frame buffer */
 	uint8_t *tx_buf; /* LINK_TUN_BATCH frame buffers */
 	struct path_rx rx;
@@ -151,6 +152,7 @@ void link_update_hold(struct link *l);
 #define LINK_EQUALIZE_MAX_NS (100ull * 1000000ull) /* the most a faster path's packets are delayed */
 #define LINK_EQUALIZE_KEEP_NS (30ull * 1000000000ull) /* a down path still sets the delay this long */
 #define LINK_OWD_BASE_BUCKET_NS (10ull * 1000000000ull) /* owd_base's buckets */
+#define LINK_VERSION_WARN_NS (60ull * 1000000000ull) /* a frame of another wire version is logged once a minute */
 #define LINK_OWD_TAU_NS (250ull * 1000000ull) /* how fast a path's one-way delay follows its frames' */
 #define LINK_STANDBY_DATA_NS (1000000000ull) /* a standby backup the peer sent data on counts this long */
 

@@ -629,6 +629,28 @@ static bool open_sealed(struct link *l, struct path *p, uint8_t *buf, size_t len
 	return true;
 }
 
+/*
+ * A frame of another wire version that looks like netagg's (a version and a type a
+ * release could have sent) is most likely a peer that runs another release: the link
+ * cannot come up, and only the bad_version counter would say why. Logged once a
+ * minute per path, so that no one can flood the log with such frames.
+ */
+static void warn_version(struct link *l, const struct path *p, const uint8_t *buf, const struct endpoint *from,
+			 uint64_t now)
+{
+	char text[ADDR_TEXT_MAX];
+	uint64_t *at = &l->version_warned_at[p->index];
+
+	if (buf[0] == 0 || buf[0] > 16 || buf[1] == 0 || buf[1] > WIRE_TYPE_MAX)
+		return;
+	if (*at && now - *at < LINK_VERSION_WARN_NS)
+		return;
+	*at = now;
+	log_warnx("path %s: dropping frames of wire version %u from %s; this end speaks version %u: both ends "
+		  "must run releases of the same protocol version", p->conf->name, buf[0],
+		  addr_format(from, text, sizeof(text)), WIRE_VERSION);
+}
+
 static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len, const struct endpoint *from,
 			uint64_t now)
 {
@@ -641,6 +663,8 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 		e = WIRE_BAD_PATH;
 	if (e != WIRE_OK) {
 		l->drop[e]++;
+		if (e == WIRE_BAD_VERSION)
+			warn_version(l, p, buf, from, now);
 		return;
 	}
 	/* On a path with a configured peer, a stranger is turned away before any crypto. */

@@ -8,6 +8,7 @@
  *           garbage (random, version != WIRE_VERSION) -> drop "bad_version"
  *           badkey (sealed data, key id KEY_ID, random ciphertext and tag) -> "bad_auth"
  *           badinit (handshake initiation with a random MAC) -> "bad_auth"
+ *           oldversion (a handshake initiation of wire version 1, as an older release sends) -> "bad_version"
  *           unsealed (data frame without key id) -> "unsealed"
  *           nosession (key id that names no session) -> "no_session"
  *           badpath (path id 7) -> "bad_path"
@@ -101,9 +102,11 @@ static size_t forge(const char *kind, uint8_t path, uint8_t key, uint8_t *f)
 			f[0] = WIRE_VERSION + 1;
 		return n;
 	}
-	if (!strcmp(kind, "badinit")) {
+	if (!strcmp(kind, "badinit") || !strcmp(kind, "oldversion")) {
 		header(f, 3, path, 0, 80);
 		random_bytes(f + HEADER, 80);
+		if (kind[0] == 'o')
+			f[0] = 1;
 		return HEADER + 80;
 	}
 	header(f, 1, path, key, len);
