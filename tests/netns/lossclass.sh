@@ -34,7 +34,11 @@ resent=$(jq .repair.resent <<<"$stA")
 log "CUBIC, $(jq '.end.sum_received.bits_per_second / 1e6 | floor' "$NA_TMP/tcp.json") Mbit/s: the wire lost $random frames" \
 	"at random on path 2 and $overflows in full queues; B asked for $asked frames and left" \
 	"$(jq .repair.unasked <<<"$stB") gaps unasked; A resent $resent"
-check "the transfer overflowed the queues (at least 10 frames dropped)" test "$overflows" -ge 10
+# The transfer runs one of two ways: 48 frames dropped in full queues and 55 TCP
+# retransmits, or 7-8 dropped and 13 retransmits (2 of 10 runs with the daemon of
+# 3da46af, 6 of 19 with that of 0a22563; why is not known). Either way a NACK for every
+# overflow would take B's asks (19-23) over the 27 random losses.
+check "the transfer overflowed the queues (at least 5 frames dropped)" test "$overflows" -ge 5
 check "the wire lost at least 15 frames at random on path 2" test "$random" -ge 15
 # Every frame asked for beyond the random losses would be an overflow's.
 check "no overflow was asked for (B asked for no more frames than were lost at random)" test "$asked" -le "$random"
