@@ -23,9 +23,15 @@
  *                               than the pool could cover, or a sender restart): the
  *                               bucket flushes what it holds, in order, and takes the
  *                               packet as its new base (`resyncs`).
- *   d < 0                       behind: its gap was given up on, or it is a duplicate
- *                               of something delivered. Delivered at once (`late`):
- *                               TCP copes with a late segment better than a lost one.
+ *   d < 0                       behind: its gap was given up on, or it is a second
+ *                               copy of something delivered (a resend that overtook
+ *                               its original). Up to REORDER_WINDOW behind, the bucket
+ *                               remembers which sequence numbers it delivered: a
+ *                               second copy is dropped (`dropped`), a packet whose gap
+ *                               was given up is delivered at once (`late`): TCP copes
+ *                               with a late segment better than a lost one, and no
+ *                               flow gets a packet twice. Further behind it is
+ *                               delivered as late, unchecked.
  *   REORDER_RESYNC_RUN packets each more than REORDER_WINDOW behind, each within
  *   REORDER_RESYNC_SPAN of the highest of them so far (packets in between do not break
  *   the run: old ones may still be in flight), are a sender that started counting
@@ -54,7 +60,8 @@
  * the held packets are delivered in order up to the next gap (`released_late`,
  * `gaps`), and further gaps whose packets are also due likewise.
  *
- * Memory is a pool of nslots slots of slot_size bytes allocated by reorder_init; no
+ * Memory is a pool of nslots slots of slot_size bytes allocated by reorder_init, plus
+ * REORDER_WINDOW bits per bucket (128 KB) for what was delivered; no
  * packet costs an allocation. The pool is shared by all buckets, so it should cover
  * at most the aggregate packet rate times the hold (1024 slots: 1 Gbit/s of
  * 1500-byte packets for 12 ms). When a packet must be held and no slot is free, the
@@ -92,7 +99,7 @@ struct reorder_counters {
 	uint64_t late;          /* arrived behind the expected one, delivered at once */
 	uint64_t released_late; /* held packets released by giving up a gap */
 	uint64_t gaps;          /* gaps given up: deadline, full pool, oversize, hold 0, resync */
-	uint64_t dropped;       /* second copies of a held packet */
+	uint64_t dropped;       /* second copies of a held or delivered packet */
 	uint64_t overflow;      /* packets that found the pool full */
 	uint64_t oversize;      /* packets longer than slot_size that needed holding */
 	uint64_t resyncs;       /* bases taken on a far jump or a restart run (not after idle) */
@@ -109,6 +116,7 @@ struct reorder {
 	uint64_t hold;
 	uint8_t *data;             /* nslots * slot_size bytes */
 	struct reorder_slot *slot; /* nslots entries */
+	uint64_t *delivered;       /* per bucket, REORDER_WINDOW bits by seq modulo REORDER_WINDOW */
 	uint32_t free_head;        /* free slots, linked */
 	uint32_t oldest, newest;   /* held slots of all buckets, in arrival order */
 	uint32_t nheld;

@@ -29,6 +29,49 @@ static int seq_dist(uint16_t seq, uint16_t ref)
 	return d < 0x8000 ? (int)d : (int)d - 0x10000;
 }
 
+#define DELIVERED_WORDS (REORDER_WINDOW / 64) /* per bucket */
+
+/*
+ * Bit seq % REORDER_WINDOW of a bucket's words says whether seq was delivered, for the
+ * REORDER_WINDOW sequence numbers before `expected`: each bit is set or cleared as
+ * `expected` passes it, so a bit never speaks for an older lap of the counter.
+ */
+static uint64_t *delivered_words(const struct reorder *r, const struct reorder_bucket *b)
+{
+	return r->delivered + (size_t)(b - r->bucket) * DELIVERED_WORDS;
+}
+
+static bool was_delivered(const struct reorder *r, const struct reorder_bucket *b, uint16_t seq)
+{
+	unsigned k = seq % REORDER_WINDOW;
+
+	return delivered_words(r, b)[k / 64] >> (k % 64) & 1;
+}
+
+static void note_delivered(struct reorder *r, const struct reorder_bucket *b, uint16_t seq, bool delivered)
+{
+	unsigned k = seq % REORDER_WINDOW;
+	uint64_t *w = &delivered_words(r, b)[k / 64];
+
+	*w = delivered ? *w | 1ull << (k % 64) : *w & ~(1ull << (k % 64));
+}
+
+static void forget_delivered(struct reorder *r, const struct reorder_bucket *b)
+{
+	memset(delivered_words(r, b), 0, DELIVERED_WORDS * sizeof(uint64_t));
+}
+
+/* Moves the bucket's expected sequence number on to `to` past packets that never came. */
+static void pass_missing(struct reorder *r, struct reorder_bucket *b, uint16_t to)
+{
+	if ((uint16_t)(to - b->expected) >= REORDER_WINDOW)
+		forget_delivered(r, b);
+	else
+		for (uint16_t s = b->expected; s != to; s++)
+			note_delivered(r, b, s, false);
+	b->expected = to;
+}
+
 static uint8_t *slot_data(const struct reorder *r, uint32_t i)
 {
 	return r->data + (size_t)i * r->slot_size;
@@ -52,6 +95,7 @@ static void pool_clear(struct reorder *r)
 		memset(&r->bucket[b], 0, sizeof(r->bucket[b]));
 		r->bucket[b].head = r->bucket[b].tail = REORDER_NONE;
 	}
+	memset(r->delivered, 0, REORDER_BUCKETS * DELIVERED_WORDS * sizeof(uint64_t));
 }
 
 bool reorder_init(struct reorder *r, size_t slot_size, unsigned nslots)
@@ -61,7 +105,8 @@ bool reorder_init(struct reorder *r, size_t slot_size, unsigned nslots)
 		return false;
 	r->data = malloc(slot_size * nslots);
 	r->slot = calloc(nslots, sizeof(*r->slot));
-	if (!r->data || !r->slot) {
+	r->delivered = calloc(REORDER_BUCKETS * DELIVERED_WORDS, sizeof(uint64_t));
+	if (!r->data || !r->slot || !r->delivered) {
 		reorder_free(r);
 		return false;
 	}
@@ -77,6 +122,7 @@ void reorder_free(struct reorder *r)
 {
 	free(r->data);
 	free(r->slot);
+	free(r->delivered);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -190,7 +236,7 @@ static void drain(struct reorder *r, struct reorder_bucket *b, bool late, reorde
 	while ((i = b->head) != REORDER_NONE && r->slot[i].seq == b->expected) {
 		deliver(ctx, slot_data(r, i), r->slot[i].len);
 		slot_release(r, i);
-		b->expected++;
+		note_delivered(r, b, b->expected++, true);
 		if (late)
 			r->count.released_late++;
 	}
@@ -200,7 +246,7 @@ static void drain(struct reorder *r, struct reorder_bucket *b, bool late, reorde
 static void give_up_gap(struct reorder *r, struct reorder_bucket *b, reorder_deliver_fn deliver, void *ctx)
 {
 	r->count.gaps++;
-	b->expected = r->slot[b->head].seq;
+	pass_missing(r, b, r->slot[b->head].seq);
 	drain(r, b, true, deliver, ctx);
 }
 
@@ -209,6 +255,7 @@ static void rebase(struct reorder *r, struct reorder_bucket *b, uint16_t seq, re
 {
 	while (b->head != REORDER_NONE)
 		give_up_gap(r, b, deliver, ctx);
+	forget_delivered(r, b); /* what came before the new base is unknown: late, not duplicate */
 	b->expected = seq;
 	b->synced = true;
 	b->late_run = 0;
@@ -221,7 +268,7 @@ static void skip_to(struct reorder *r, struct reorder_bucket *b, uint16_t seq, r
 		give_up_gap(r, b, deliver, ctx);
 	if (b->expected != seq) {
 		r->count.gaps++;
-		b->expected = seq;
+		pass_missing(r, b, seq);
 	}
 }
 
@@ -229,18 +276,29 @@ static void deliver_expected(struct reorder *r, struct reorder_bucket *b, const 
 			     reorder_deliver_fn deliver, void *ctx)
 {
 	deliver(ctx, pkt, len);
-	b->expected++;
+	note_delivered(r, b, b->expected++, true);
 	drain(r, b, false, deliver, ctx);
 }
 
-/* A packet behind the expected one goes at once; a run of far-behind ones is a restarted sender. */
+/*
+ * A packet behind the expected one goes at once unless it was delivered already; a run
+ * of far-behind ones is a restarted sender.
+ */
 static void take_late(struct reorder *r, struct reorder_bucket *b, uint16_t seq, int d, const uint8_t *pkt,
 		      size_t len, reorder_deliver_fn deliver, void *ctx)
 {
+	if (d >= -REORDER_WINDOW) {
+		if (was_delivered(r, b, seq)) {
+			r->count.dropped++;
+			return;
+		}
+		r->count.late++;
+		deliver(ctx, pkt, len);
+		note_delivered(r, b, seq, true);
+		return;
+	}
 	r->count.late++;
 	deliver(ctx, pkt, len);
-	if (d >= -REORDER_WINDOW)
-		return;
 	if (b->late_run > 0 && seq != b->late_top && abs(seq_dist(seq, b->late_top)) <= REORDER_RESYNC_SPAN) {
 		b->late_run++;
 		if (seq_dist(seq, b->late_top) > 0)

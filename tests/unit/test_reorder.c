@@ -336,10 +336,93 @@ START_TEST(duplicates_of_held_packets_are_dropped)
 	ck_assert_uint_eq(r.nheld, 2);
 	push(&r, 0, 11, 5);
 	EXPECT(&from, 10, 11, 12, 13);
-	push(&r, 0, 12, 6); /* already delivered: late, not dropped */
-	EXPECT(&from, 12);
+	push(&r, 0, 12, 6); /* already delivered: a resend that overtook its original */
+	EXPECT_NONE(&from);
+	ck_assert_uint_eq(r.count.dropped, 3);
+	ck_assert_uint_eq(r.count.late, 0);
+	reorder_free(&r);
+}
+END_TEST
+
+/* A packet behind the expected one goes once: late if its gap was given up, never twice. */
+START_TEST(late_arrivals_are_delivered_once)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 2 * MS);
+	push(&r, 0, 65530, 0);
+	push(&r, 0, 65533, 0);
+	push(&r, 0, 2, 0);
+	tick(&r, 2 * MS); /* gives up 65531-65532 and 65534-1, across the wrap */
+	EXPECT(&from, 65530, 65533, 2);
+	push(&r, 0, 65531, 3 * MS);
+	push(&r, 0, 0, 3 * MS);
+	push(&r, 0, 65531, 3 * MS); /* a second copy of each: dropped */
+	push(&r, 0, 0, 3 * MS);
+	push(&r, 0, 65533, 3 * MS); /* delivered before the gap was given up */
+	push(&r, 0, 2, 3 * MS);
+	push(&r, 0, 65530, 3 * MS);
+	EXPECT(&from, 65531, 0);
+	ck_assert_uint_eq(r.count.late, 2);
+	ck_assert_uint_eq(r.count.dropped, 5);
+	/* The rest of the given-up gap is still taken, once. */
+	push(&r, 0, 1, 4 * MS);
+	push(&r, 0, 65532, 4 * MS);
+	push(&r, 0, 1, 4 * MS);
+	EXPECT(&from, 1, 65532);
+	ck_assert_uint_eq(r.count.dropped, 6);
+	/* A packet more than a window behind cannot be checked: it is delivered, as late. */
+	for (unsigned s = 3; s < 3 + REORDER_WINDOW; s++)
+		push(&r, 0, (uint16_t)s, 5 * MS);
+	from = rec.n;
+	push(&r, 0, 2, 5 * MS);
+	EXPECT(&from, 2);
+	ck_assert_uint_eq(r.count.late, 5);
+	reorder_free(&r);
+}
+END_TEST
+
+/* Without a hold a gap is given up when overtaken: its packet is late, its copy dropped. */
+START_TEST(hold_zero_still_drops_second_copies)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 0);
+	push(&r, 0, 0, 0);
+	push(&r, 0, 3, 1);
+	push(&r, 0, 1, 2);
+	push(&r, 0, 3, 3);
+	push(&r, 0, 1, 4);
+	push(&r, 0, 2, 5);
+	EXPECT(&from, 0, 3, 1, 2);
 	ck_assert_uint_eq(r.count.dropped, 2);
-	ck_assert_uint_eq(r.count.late, 1);
+	ck_assert_uint_eq(r.count.late, 2);
+	reorder_free(&r);
+}
+END_TEST
+
+/* A new base (after idle, or a far jump) forgets what was delivered: stragglers are late, not dropped. */
+START_TEST(a_new_base_forgets_what_was_delivered)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 2 * MS);
+	push(&r, 0, 100, 0);
+	push(&r, 0, 101, 0);
+	push(&r, 0, 200, REORDER_IDLE_NS + 1); /* a new base after idle */
+	push(&r, 0, 101, REORDER_IDLE_NS + 2);
+	EXPECT(&from, 100, 101, 200, 101);
+	push(&r, 0, 101, REORDER_IDLE_NS + 3); /* but once delivered after the base, it is known */
+	EXPECT_NONE(&from);
+	ck_assert_uint_eq(r.count.dropped, 1);
+	push(&r, 0, 201 + REORDER_WINDOW, REORDER_IDLE_NS + 4); /* a far jump: another base */
+	push(&r, 0, 200 + REORDER_WINDOW, REORDER_IDLE_NS + 5);
+	EXPECT(&from, 201 + REORDER_WINDOW, 200 + REORDER_WINDOW);
+	ck_assert_uint_eq(r.count.dropped, 1);
+	ck_assert_uint_eq(r.count.late, 2);
 	reorder_free(&r);
 }
 END_TEST
@@ -520,10 +603,12 @@ START_TEST(resync_after_idle)
 	push(&r, 0, 6, REORDER_IDLE_NS + 3);
 	EXPECT(&from, 100, 5, 6, 7);
 	ck_assert_uint_eq(r.count.late + r.count.gaps + r.count.resyncs, 0);
-	/* Within the idle time the same packet is simply late. */
+	/* Within the idle time a packet sent before the base is simply late; one delivered since, a copy. */
+	push(&r, 0, 4, 2 * REORDER_IDLE_NS);
 	push(&r, 0, 5, 2 * REORDER_IDLE_NS);
-	EXPECT(&from, 5);
+	EXPECT(&from, 4);
 	ck_assert_uint_eq(r.count.late, 1);
+	ck_assert_uint_eq(r.count.dropped, 1);
 	/* What an idle bucket still held goes out before its new base. */
 	reorder_set_hold(&r, 10 * REORDER_IDLE_NS);
 	push(&r, 0, 9, 2 * REORDER_IDLE_NS);
@@ -547,19 +632,20 @@ START_TEST(resync_after_a_sender_restart)
 	/* The new counter starts at 0, far behind, and its packets are reordered too. */
 	push(&r, 0, 1, 1);
 	push(&r, 0, 0, 2);
-	push(&r, 0, 20005, 2); /* an old duplicate in between breaks nothing */
+	push(&r, 0, 20005, 2); /* an old copy in between (dropped) breaks nothing */
 	push(&r, 0, 3, 3);
-	EXPECT(&from, 1, 0, 20005, 3);
+	EXPECT(&from, 1, 0, 3);
+	ck_assert_uint_eq(r.count.dropped, 1);
 	ck_assert_uint_eq(r.count.resyncs, 0);
 	push(&r, 0, 2, 4); /* the fourth far-behind one: rebase at 4 */
 	EXPECT(&from, 2, 20011);
 	ck_assert_uint_eq(r.count.resyncs, 1);
-	ck_assert_uint_eq(r.count.late, 5);
+	ck_assert_uint_eq(r.count.late, 4);
 	push(&r, 0, 5, 5);
 	EXPECT_NONE(&from);
 	push(&r, 0, 4, 6);
 	EXPECT(&from, 4, 5);
-	ck_assert_uint_eq(r.count.late, 5);
+	ck_assert_uint_eq(r.count.late, 4);
 
 	/* A restart far ahead of the old counter rebases at once. */
 	push(&r, 1, 60000, 10);
@@ -578,7 +664,7 @@ START_TEST(resync_after_a_sender_restart)
 	push(&r, 2, 3, 11 * MS);
 	push(&r, 2, 2, 11 * MS);
 	EXPECT(&from, 2, 3);
-	ck_assert_uint_eq(r.count.late, 5);
+	ck_assert_uint_eq(r.count.late, 4);
 	reorder_free(&r);
 }
 END_TEST
@@ -617,7 +703,8 @@ static uint32_t rnd(uint32_t *state)
 /*
  * A random multipath stream: NB buckets spread over the table, PER packets each, sent
  * one every `spacing` ns in random bucket order, each delayed by a random amount up to
- * `jitter` (a permutation within a window) and some dropped. Arrivals are pushed in
+ * `jitter` (a permutation within a window) and some dropped; some of the others come
+ * twice, the copy with its own delay (a resend, before or after its original). Arrivals are pushed in
  * order and the caller's timer is played exactly: every deadline up to an arrival is
  * ticked at its own time first.
  */
@@ -627,9 +714,11 @@ struct sim_pkt {
 	uint64_t arrival;
 	uint32_t id; /* bucket index * PER + the packet's index in its bucket */
 	bool dropped;
+	bool copy; /* a second copy of a packet not dropped */
 };
 
-static struct sim_pkt sim[NPKT];
+static struct sim_pkt sim[2 * NPKT];
+static unsigned nsim, ncopies;
 static uint64_t sim_arrival[NPKT];
 
 static int by_arrival(const void *a, const void *b)
@@ -652,12 +741,15 @@ static uint16_t seq_of(unsigned bi, unsigned k)
 	return (uint16_t)(bi == 0 ? 65536 - PER / 2 + k : bi * 40503u + k);
 }
 
-static void run_sim(struct reorder *r, uint64_t hold, uint64_t jitter, unsigned drop_pct, uint32_t seed)
+static void run_sim(struct reorder *r, uint64_t hold, uint64_t jitter, unsigned drop_pct, unsigned copy_pct,
+		    uint32_t seed)
 {
 	unsigned sent[NB] = {0};
 	uint32_t st = seed;
 
 	setup(r, REORDER_SLOTS, hold);
+	nsim = NPKT;
+	ncopies = 0;
 	for (unsigned n = 0; n < NPKT; n++) {
 		unsigned bi = rnd(&st) % NB;
 
@@ -669,10 +761,18 @@ static void run_sim(struct reorder *r, uint64_t hold, uint64_t jitter, unsigned 
 		if (sim[n].id % PER == 0)
 			sim[n].arrival = 0;
 		sim[n].dropped = sim[n].id % PER != 0 && rnd(&st) % 100 < drop_pct;
+		sim[n].copy = false;
 		sim_arrival[sim[n].id] = sim[n].arrival;
+		if (!sim[n].dropped && sim[n].id % PER != 0 && rnd(&st) % 100 < copy_pct) {
+			sim[nsim] = sim[n];
+			sim[nsim].copy = true;
+			sim[nsim].arrival = MS + n * 20000ull + rnd(&st) % (jitter + 1);
+			nsim++;
+			ncopies++;
+		}
 	}
-	qsort(sim, NPKT, sizeof(sim[0]), by_arrival);
-	for (unsigned n = 0; n < NPKT; n++) {
+	qsort(sim, nsim, sizeof(sim[0]), by_arrival);
+	for (unsigned n = 0; n < nsim; n++) {
 		unsigned bi = sim[n].id / PER, k = sim[n].id % PER;
 		uint64_t dl;
 
@@ -701,8 +801,8 @@ static unsigned check_sim(void)
 	memset(seen, 0, sizeof(seen));
 	for (unsigned b = 0; b < NB; b++)
 		top[b] = -1;
-	for (unsigned n = 0; n < NPKT; n++)
-		n_sent += !sim[n].dropped;
+	for (unsigned n = 0; n < nsim; n++)
+		n_sent += !sim[n].dropped && !sim[n].copy;
 	ck_assert_uint_eq(rec.n, n_sent);
 	for (unsigned i = 0; i < rec.n; i++) {
 		uint32_t id = rec.got[i].id;
@@ -718,8 +818,8 @@ static unsigned check_sim(void)
 		else
 			top[bi] = (int)k;
 	}
-	for (unsigned n = 0; n < NPKT; n++)
-		CHECK(seen[sim[n].id] == !sim[n].dropped);
+	for (unsigned n = 0; n < nsim; n++)
+		CHECK(sim[n].copy || seen[sim[n].id] == !sim[n].dropped);
 	return out_of_order;
 }
 
@@ -728,7 +828,7 @@ START_TEST(random_reordering_with_a_long_hold_is_undone)
 	static struct reorder r;
 	int prev[NB];
 
-	run_sim(&r, UINT64_MAX / 2, 5 * MS, 0, 1);
+	run_sim(&r, UINT64_MAX / 2, 5 * MS, 0, 0, 1);
 	ck_assert_uint_eq(check_sim(), 0);
 	ck_assert_uint_gt(r.count.held, NPKT / 4);
 	ck_assert_uint_eq(r.count.late + r.count.gaps + r.count.released_late + r.count.overflow, 0);
@@ -750,7 +850,7 @@ START_TEST(random_loss_with_a_long_hold_loses_nothing_else)
 	static struct reorder r;
 
 	/* Lost packets' gaps never fill: only the full pool moves them on. */
-	run_sim(&r, UINT64_MAX / 2, 5 * MS, 3, 2);
+	run_sim(&r, UINT64_MAX / 2, 5 * MS, 3, 0, 2);
 	ck_assert_uint_eq(check_sim(), r.count.late);
 	ck_assert_uint_gt(r.count.overflow, 0);
 	reorder_free(&r);
@@ -762,7 +862,7 @@ START_TEST(random_loss_with_a_sufficient_hold_stays_in_order)
 {
 	static struct reorder r;
 
-	run_sim(&r, 5 * MS + 1, 5 * MS, 3, 3);
+	run_sim(&r, 5 * MS + 1, 5 * MS, 3, 0, 3);
 	ck_assert_uint_eq(check_sim(), 0);
 	ck_assert_uint_eq(r.count.late + r.count.overflow, 0);
 	/* Every gap given up held at least one lost packet. */
@@ -779,7 +879,7 @@ START_TEST(random_loss_with_a_short_hold_is_late_but_complete)
 {
 	static struct reorder r;
 
-	run_sim(&r, 1 * MS, 5 * MS, 3, 4);
+	run_sim(&r, 1 * MS, 5 * MS, 3, 0, 4);
 	ck_assert_uint_eq(check_sim(), r.count.late);
 	ck_assert_uint_gt(r.count.late, 100);
 	ck_assert_uint_eq(r.count.overflow, 0);
@@ -794,6 +894,25 @@ END_TEST
  * every packet pushed is delivered once, dropped as a duplicate, still held, or
  * discarded by a reset, and a tick at the announced deadline always releases something.
  */
+/* Resends that overtake their originals, or come after them, reach the flow once. */
+START_TEST(random_second_copies_are_dropped)
+{
+	static struct reorder r;
+
+	run_sim(&r, 5 * MS + 1, 5 * MS, 3, 10, 5);
+	ck_assert_uint_gt(ncopies, NPKT / 20);
+	ck_assert_uint_eq(check_sim(), r.count.late);
+	ck_assert_uint_eq(r.count.dropped, ncopies);
+	reorder_free(&r);
+	/* A short hold: gaps given up before their packet or its copy comes. */
+	run_sim(&r, 1 * MS, 5 * MS, 3, 10, 6);
+	ck_assert_uint_eq(check_sim(), r.count.late);
+	ck_assert_uint_gt(r.count.late, 100);
+	ck_assert_uint_eq(r.count.dropped, ncopies);
+	reorder_free(&r);
+}
+END_TEST
+
 START_TEST(random_operations_keep_the_books)
 {
 	static struct reorder r;
@@ -858,6 +977,9 @@ int main(void)
 	tcase_add_test(tc, sequence_wraps_around);
 	tcase_add_test(tc, duplicates_of_held_packets_are_dropped);
 	tcase_add_test(tc, late_arrivals_are_delivered_and_counted);
+	tcase_add_test(tc, late_arrivals_are_delivered_once);
+	tcase_add_test(tc, hold_zero_still_drops_second_copies);
+	tcase_add_test(tc, a_new_base_forgets_what_was_delivered);
 	tcase_add_test(tc, hold_zero_passes_everything);
 	tcase_add_test(tc, hold_changes_apply_to_waiting_packets);
 	tcase_add_test(tc, oversize_packets_are_not_held);
@@ -870,6 +992,7 @@ int main(void)
 	tcase_add_test(tc, random_loss_with_a_long_hold_loses_nothing_else);
 	tcase_add_test(tc, random_loss_with_a_sufficient_hold_stays_in_order);
 	tcase_add_test(tc, random_loss_with_a_short_hold_is_late_but_complete);
+	tcase_add_test(tc, random_second_copies_are_dropped);
 	tcase_add_test(tc, random_operations_keep_the_books);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
