@@ -9,6 +9,7 @@
 #define OWDSPAN_BUCKET_NS (2ull * 1000000000ull) /* the range covers the last 2-4 s */
 #define OWDSPAN_TOP_FRACTION 4                   /* the top is the highest quarter of the range, */
 #define OWDSPAN_TOP_MIN_US 1000                  /* or the highest 1 ms if the range is narrower */
+#define OWDSPAN_CLOCK_JUMP_US 10000000           /* a delay 10 s outside the range: a new clock, a new range */
 
 /*
  * A path's one-way delays in us, as the receiver's stamp minus the sender's: the clocks'
@@ -22,7 +23,11 @@ struct owdspan {
 	uint32_t lo[2], hi[2]; /* [0]: the current bucket, [1]: the one before */
 };
 
-/* A fresh frame (not a resend: its stamp is old) came at now with this delay. */
+/*
+ * A fresh frame (not a resend: its stamp is old) came at now with this delay. One more
+ * than OWDSPAN_CLOCK_JUMP_US above or below the range starts it over: the peer's clock
+ * changed (its host rebooted), and the old values no longer compare with the new.
+ */
 void owdspan_note(struct owdspan *s, uint32_t owd_us, uint64_t now);
 
 /* The same with buckets of bucket_ns, for a range over a longer time (one span, one length). */

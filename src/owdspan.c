@@ -8,15 +8,34 @@ static bool later(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) > 0;
 }
 
+static uint32_t lowest(const struct owdspan *s)
+{
+	return s->have_prev && later(s->lo[0], s->lo[1]) ? s->lo[1] : s->lo[0];
+}
+
+static uint32_t highest(const struct owdspan *s)
+{
+	return s->have_prev && later(s->hi[1], s->hi[0]) ? s->hi[1] : s->hi[0];
+}
+
 void owdspan_note(struct owdspan *s, uint32_t owd_us, uint64_t now)
 {
 	owdspan_note_every(s, owd_us, now, OWDSPAN_BUCKET_NS);
 }
 
+/*
+ * A delay this far outside the range is no path's: the peer's clock changed (its host
+ * rebooted, and a reboot quicker than two buckets leaves the old range in place).
+ */
+static bool new_clock(const struct owdspan *s, uint32_t owd_us)
+{
+	return (int32_t)(owd_us - highest(s)) > OWDSPAN_CLOCK_JUMP_US || (int32_t)(lowest(s) - owd_us) > OWDSPAN_CLOCK_JUMP_US;
+}
+
 void owdspan_note_every(struct owdspan *s, uint32_t owd_us, uint64_t now, uint64_t bucket_ns)
 {
-	if (!s->have || now - s->bucket_at >= 2 * bucket_ns) {
-		/* Nothing came for two buckets: what came before tells nothing of the path now. */
+	if (!s->have || now - s->bucket_at >= 2 * bucket_ns || new_clock(s, owd_us)) {
+		/* Nothing came for two buckets, or under another clock: what came before tells nothing of the path now. */
 		*s = (struct owdspan){ .have = true, .bucket_at = now, .lo = { owd_us }, .hi = { owd_us } };
 		return;
 	}
@@ -32,16 +51,6 @@ void owdspan_note_every(struct owdspan *s, uint32_t owd_us, uint64_t now, uint64
 		s->lo[0] = owd_us;
 	if (later(owd_us, s->hi[0]))
 		s->hi[0] = owd_us;
-}
-
-static uint32_t lowest(const struct owdspan *s)
-{
-	return s->have_prev && later(s->lo[0], s->lo[1]) ? s->lo[1] : s->lo[0];
-}
-
-static uint32_t highest(const struct owdspan *s)
-{
-	return s->have_prev && later(s->hi[1], s->hi[0]) ? s->hi[1] : s->hi[0];
 }
 
 bool owdspan_at_top(const struct owdspan *s, uint32_t owd_us)

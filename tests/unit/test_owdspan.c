@@ -115,6 +115,35 @@ START_TEST(a_longer_bucket_keeps_the_low_for_longer)
 }
 END_TEST
 
+/* A peer host that rebooted stamps by another clock: its delays jump, and the range starts over. */
+START_TEST(a_new_clock_starts_the_range_over)
+{
+	const uint64_t bucket = 10000 * MS;
+	const uint32_t back = 1000000000u; /* the peer's clock 1000 s behind: every delay 1000 s longer */
+	struct owdspan s = { 0 };
+	uint64_t t = 0;
+
+	for (; t < 3 * OWDSPAN_BUCKET_NS; t += 100 * MS)
+		owdspan_note_every(&s, OFFSET + 20000 + (uint32_t)(t / MS % 7) * 1000, t, bucket);
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 26000), 6000);
+	/* A queue of 9 s is still a queue. */
+	owdspan_note_every(&s, OFFSET + 20000 + 9000000, t, bucket);
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 20000 + 9000000), 9000000);
+	/* 1000 s more is a clock, not a queue, across the 32-bit wrap too. */
+	t += 100 * MS;
+	owdspan_note_every(&s, OFFSET + back + 20000, t, bucket);
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + back + 20000), 0);
+	owdspan_note_every(&s, OFFSET + back + 25000, t + MS, bucket);
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + back + 25000), 5000);
+	ck_assert(owdspan_at_top(&s, OFFSET + back + 25000));
+	/* And a clock that jumps the other way: the range starts at the new delays, not below them. */
+	owdspan_note_every(&s, OFFSET + 30000, t + 2 * MS, bucket);
+	owdspan_note_every(&s, OFFSET + 31000, t + 3 * MS, bucket);
+	ck_assert_uint_eq(owdspan_above_low(&s, OFFSET + 31000), 1000);
+	ck_assert(owdspan_at_top(&s, OFFSET + 31000));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("owdspan");
@@ -126,6 +155,7 @@ int main(void)
 	tcase_add_test(tc, a_narrow_range_has_a_top_of_a_millisecond);
 	tcase_add_test(tc, nothing_noted_is_the_top_of_nothing);
 	tcase_add_test(tc, a_longer_bucket_keeps_the_low_for_longer);
+	tcase_add_test(tc, a_new_clock_starts_the_range_over);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
