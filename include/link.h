@@ -54,6 +54,7 @@ struct keying {
 	uint64_t handshakes;    /* sessions set up, as initiator or responder */
 	uint64_t auth_failures; /* since the last log line about them */
 	uint64_t auth_logged_at;
+	bool lost_logged; /* said that every path is down and a handshake is due (until one is answered) */
 };
 
 struct link {
@@ -220,6 +221,7 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now);
  * long enough for frames in flight, short enough that few sessions are held. */
 #define KEYING_REJECT_AFTER(rekey_ns) ((rekey_ns) * 5 / 2)
 #define KEYING_RETRY_NS (1000000000ull)                 /* resend an unanswered INIT after */
+#define KEYING_LOST_AFTER_NS (1000000000ull)            /* nothing heard for this long under a session older: handshake */
 #define KEYING_REKEY_AFTER_FRAMES (1ull << 60)
 #define KEYING_LOG_INTERVAL_NS (10ull * 1000000000ull)  /* at most one auth-failure log line per */
 

@@ -100,20 +100,43 @@ static uint64_t rekey_ns(const struct link *l)
 	return (uint64_t)l->conf.rekey_interval * 1000000000ull;
 }
 
+/*
+ * Nothing heard on any path for KEYING_LOST_AFTER_NS: the peer may have restarted and
+ * lost the session. A responder that restarted sends nothing until an INIT comes, so
+ * without this the link stayed dead until the next rekey, up to rekey_interval (120 s)
+ * later. Silence, not the paths' states: paths that a flap keeps down while they prove
+ * themselves still carry the peer's keepalives. A session younger than that has not had
+ * the time to be heard.
+ */
+static bool peer_lost(const struct link *l, const struct session *s, uint64_t now)
+{
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		if (now < l->health[i].last_rx + KEYING_LOST_AFTER_NS)
+			return false;
+	return now - s->created > KEYING_LOST_AFTER_NS;
+}
+
 static bool rekey_due(const struct link *l, uint64_t now)
 {
 	const struct session *s = session_newest_mine(&l->keying.sessions);
 
-	return !s || now - s->created > rekey_ns(l) || s->tx_frames > KEYING_REKEY_AFTER_FRAMES;
+	return !s || now - s->created > rekey_ns(l) || s->tx_frames > KEYING_REKEY_AFTER_FRAMES || peer_lost(l, s, now);
 }
 
 void keying_tick(struct link *l, uint64_t now)
 {
 	struct keying *k = &l->keying;
+	const struct session *s;
 
 	session_expire(&k->sessions, now, KEYING_REJECT_AFTER(rekey_ns(l)));
 	if (!k->initiator || !rekey_due(l, now))
 		return;
+	s = session_newest_mine(&k->sessions);
+	if (!k->lost_logged && s && peer_lost(l, s, now)) {
+		log_info("nothing heard from the peer for 1 s on any path: starting a handshake (it may have restarted), "
+			 "then every second until answered");
+		k->lost_logged = true;
+	}
 	if (!k->pending || now - k->init_sent_at >= KEYING_RETRY_NS)
 		send_init(l, now);
 }
@@ -208,6 +231,7 @@ bool keying_on_resp(struct link *l, struct path *p, const uint8_t *frame, const 
 	sodium_memzero(&rx, sizeof(rx));
 	sodium_memzero(k->e_sec, sizeof(k->e_sec)); /* forward secrecy: the ephemeral secret is gone */
 	k->pending = false;
+	k->lost_logged = false;
 	log_info("path %s: session %u established, %s", p->conf->name, k->sent.epoch,
 		 cipher == SEAL_AES256_GCM ? "aes-256-gcm" : "chacha20-poly1305");
 	/* Sealed keepalives on every path confirm the session and teach the peer our addresses. */

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The accepting end restarts (an upgrade, a crash, its host rebooting) and comes back
+# without the sessions. It sends nothing until a handshake comes, so the initiator must
+# notice the silence and start one, not wait for the next rekey (up to 120 s).
+# A host that rebooted also stamps its frames by another monotonic clock, so every
+# one-way delay measured here jumps by the clocks' new offset. A backward jump made every
+# delay look like a queue of that size for the 10-20 s that the lowest delay is kept:
+# the queue reported back read 1000 s. A delay more than 10 s outside a path's recent
+# range is a new clock, not a queue. The restart here is quick (a reboot longer than 20 s
+# clears that range anyway); a time namespace gives B its clocks.
+. "$(dirname "$0")/../lib/netns.sh"
+need_root
+need_netagg
+need_cmd jq
+timens=0
+command -v unshare >/dev/null && unshare -T --monotonic=1000 true 2>/dev/null && timens=1
+
+# b_up [unshare-options] : B up, in a time namespace of its own where there are any.
+b_up() {
+	local pid wrap=()
+	[ "$timens" = 1 ] && wrap=(unshare -T "$@")
+	mkdir -p "$(na_rundir B)"
+	nsB "${wrap[@]}" env NETAGG_RUNDIR="$(na_rundir B)" timeout "$NA_TIMEOUT" "$NETAGG" up "$(na_conf B)" \
+		>/dev/null || return 1
+	pid=$(cat "$(na_pidfile B)" 2>/dev/null) || return 1
+	NA_PID[B]=$pid
+	track_pid "$pid"
+}
+
+# queues : the standing queues A reports for B's paths, in ms ("null" until reported).
+queues() { na_status B | jq -c '[.paths[].queue_ms]'; }
+
+topo_create 2 v4
+write_configs v4 1 1
+# B's monotonic clock 1000 s ahead at first; the restart sets it back by 1000 s.
+b_up --monotonic=1000 || die "B up"
+# A in the foreground, its log kept.
+alog=$NA_TMP/a.log
+mkdir -p "$(na_rundir A)"
+bg_start A env NETAGG_RUNDIR="$(na_rundir A)" "$NETAGG" run "$(na_conf A)" 2>"$alog"
+NA_PID[A]=$BG_PID
+for _ in $(seq 50); do [ -S "$(na_sockfile A)" ] && break; sleep 0.1; done
+wait_ping A "$TUN_V4_B" 5 >/dev/null || die "no ping through the tunnel"
+nsA ping -q -c 40 -i 0.05 "$TUN_V4_B" >/dev/null 2>&1
+sleep 1
+before=$(queues)
+log "the queues B's frames meet, before: $before ms"
+check "before the restart, B's frames meet no queue (< 20 ms)" \
+	test "$(jq 'all(. != null and . < 20)' <<<"$before")" = true
+
+na_down B >/dev/null || die "B down"
+b_up || die "B up again"
+t0=$EPOCHREALTIME
+back=""
+for _ in $(seq 100); do
+	if nsA ping -n -q -c 1 -W 0.1 "$TUN_V4_B" >/dev/null 2>&1; then
+		back=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+		break
+	fi
+done
+log "the first ping through the tunnel came back ${back:-never} s after B was up again"
+check "the tunnel works again within 3 s of B's restart" awk -v b="$back" 'BEGIN { exit !(b != "" && b < 3) }'
+[ -n "$back" ] || finish
+
+nsA ping -q -c 40 -i 0.05 "$TUN_V4_B" >/dev/null 2>&1
+sleep 1
+after=$(queues)
+if [ "$timens" = 1 ]; then
+	log "after B came back with its clock 1000 s behind: $after ms"
+	check "after it, A takes the new clock for a new offset, not a queue (< 20 ms)" \
+		test "$(jq 'all(. != null and . < 20)' <<<"$after")" = true
+else
+	log "no time namespaces here (unshare -T): B kept its clock, the clock check is left out"
+fi
+rtt=$(nsA ping -n -c 20 -i 0.05 "$TUN_V4_B" 2>/dev/null | awk -F/ '/^rtt/ { print $5 }')
+log "ping through the tunnel: $rtt ms on average"
+check "the tunnel's RTT is the paths' (< 50 ms)" awk -v r="$rtt" 'BEGIN { exit !(r != "" && r < 50) }'
+log "A's log: $(grep 'nothing heard from the peer' "$alog" | head -1)"
+check "A said why it started a handshake, once" test "$(grep -c 'nothing heard from the peer for 1 s' "$alog")" = 1
+finish
