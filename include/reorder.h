@@ -26,12 +26,17 @@
  *   d < 0                       behind: its gap was given up on, or it is a second
  *                               copy of something delivered (a resend that overtook
  *                               its original). Up to REORDER_WINDOW behind, the bucket
- *                               remembers which sequence numbers it delivered: a
- *                               second copy is dropped (`dropped`), a packet whose gap
- *                               was given up is delivered at once (`late`): TCP copes
- *                               with a late segment better than a lost one, and no
- *                               flow gets a packet twice. Further behind it is
- *                               delivered as late, unchecked.
+ *                               remembers which sequence numbers it delivered, and the
+ *                               newest stamp among them: a second copy (delivered
+ *                               already, and stamped no later: a copy carries its
+ *                               original's stamp) is dropped (`dropped`); any other is
+ *                               delivered at once (`late`): TCP copes with a late
+ *                               segment better than a lost one, and no flow gets a
+ *                               packet twice. A sender that restarted numbers from 0
+ *                               again but stamps later than all it sent before: such a
+ *                               packet on a number delivered is no copy, and the bucket
+ *                               forgets what it delivered before. Further behind than
+ *                               REORDER_WINDOW a packet is delivered as late, unchecked.
  *   REORDER_RESYNC_RUN packets each more than REORDER_WINDOW behind, each within
  *   REORDER_RESYNC_SPAN of the highest of them so far (packets in between do not break
  *   the run: old ones may still be in flight), are a sender that started counting
@@ -88,6 +93,7 @@ typedef void (*reorder_deliver_fn)(void *ctx, const uint8_t *pkt, size_t len);
 struct reorder_bucket {
 	uint64_t last_seen;
 	uint32_t head, tail; /* held slots, lowest sequence first; REORDER_NONE when empty */
+	uint32_t newest_stamp; /* the newest sender's stamp among the packets delivered */
 	uint16_t expected;
 	uint16_t late_top;   /* highest sequence number of the current far-behind run */
 	uint8_t late_run;    /* length of that run so far; 0: none */

@@ -48,12 +48,15 @@ static bool was_delivered(const struct reorder *r, const struct reorder_bucket *
 	return delivered_words(r, b)[k / 64] >> (k % 64) & 1;
 }
 
-static void note_delivered(struct reorder *r, const struct reorder_bucket *b, uint16_t seq, bool delivered)
+/* Marks seq delivered or not; a delivery also moves the bucket's newest stamp on. */
+static void note_delivered(struct reorder *r, struct reorder_bucket *b, uint16_t seq, bool delivered, uint32_t stamp)
 {
 	unsigned k = seq % REORDER_WINDOW;
 	uint64_t *w = &delivered_words(r, b)[k / 64];
 
 	*w = delivered ? *w | 1ull << (k % 64) : *w & ~(1ull << (k % 64));
+	if (delivered && (int32_t)(stamp - b->newest_stamp) > 0)
+		b->newest_stamp = stamp;
 }
 
 static void forget_delivered(struct reorder *r, const struct reorder_bucket *b)
@@ -68,7 +71,7 @@ static void pass_missing(struct reorder *r, struct reorder_bucket *b, uint16_t t
 		forget_delivered(r, b);
 	else
 		for (uint16_t s = b->expected; s != to; s++)
-			note_delivered(r, b, s, false);
+			note_delivered(r, b, s, false, 0);
 	b->expected = to;
 }
 
@@ -235,8 +238,8 @@ static void drain(struct reorder *r, struct reorder_bucket *b, bool late, reorde
 
 	while ((i = b->head) != REORDER_NONE && r->slot[i].seq == b->expected) {
 		deliver(ctx, slot_data(r, i), r->slot[i].len);
+		note_delivered(r, b, b->expected++, true, r->slot[i].stamp);
 		slot_release(r, i);
-		note_delivered(r, b, b->expected++, true);
 		if (late)
 			r->count.released_late++;
 	}
@@ -256,6 +259,7 @@ static void rebase(struct reorder *r, struct reorder_bucket *b, uint16_t seq, re
 	while (b->head != REORDER_NONE)
 		give_up_gap(r, b, deliver, ctx);
 	forget_delivered(r, b); /* what came before the new base is unknown: late, not duplicate */
+	b->newest_stamp = r->pushing_stamp;
 	b->expected = seq;
 	b->synced = true;
 	b->late_run = 0;
@@ -276,7 +280,7 @@ static void deliver_expected(struct reorder *r, struct reorder_bucket *b, const 
 			     reorder_deliver_fn deliver, void *ctx)
 {
 	deliver(ctx, pkt, len);
-	note_delivered(r, b, b->expected++, true);
+	note_delivered(r, b, b->expected++, true, r->pushing_stamp);
 	drain(r, b, false, deliver, ctx);
 }
 
@@ -289,12 +293,17 @@ static void take_late(struct reorder *r, struct reorder_bucket *b, uint16_t seq,
 {
 	if (d >= -REORDER_WINDOW) {
 		if (was_delivered(r, b, seq)) {
-			r->count.dropped++;
-			return;
+			/* A copy carries its original's stamp, no later than the newest delivered. */
+			if ((int32_t)(r->pushing_stamp - b->newest_stamp) <= 0) {
+				r->count.dropped++;
+				return;
+			}
+			/* A later stamp on a number delivered: the sender restarted and numbers from 0 again. */
+			forget_delivered(r, b);
 		}
 		r->count.late++;
 		deliver(ctx, pkt, len);
-		note_delivered(r, b, seq, true);
+		note_delivered(r, b, seq, true, r->pushing_stamp);
 		return;
 	}
 	r->count.late++;

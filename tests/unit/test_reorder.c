@@ -65,13 +65,14 @@ static void count_only(void *ctx, const uint8_t *pkt, size_t len)
 	(void)len;
 }
 
-static void push_len(struct reorder *r, unsigned bucket, uint32_t id, uint16_t seq, uint64_t now, size_t len)
+/* sent: when the sender stamped it, on our clock (a copy carries its original's stamp). */
+static void push_len(struct reorder *r, unsigned bucket, uint32_t id, uint16_t seq, uint64_t now, uint64_t sent,
+		     size_t len)
 {
 	uint8_t buf[256];
 
 	rec.now = now;
-	/* The sender's clock is taken to be ours, stamped when the packet arrives. */
-	reorder_push(r, bucket, seq, (uint32_t)(now / 1000), buf, make_pkt(buf, bucket, id, seq, len), now, on_deliver,
+	reorder_push(r, bucket, seq, (uint32_t)(sent / 1000), buf, make_pkt(buf, bucket, id, seq, len), now, on_deliver,
 		     &rec);
 	memset(buf, 0xee, sizeof(buf)); /* the caller reuses its buffer: held packets must be copies */
 }
@@ -79,7 +80,13 @@ static void push_len(struct reorder *r, unsigned bucket, uint32_t id, uint16_t s
 /* Most tests name a packet by its sequence number. */
 static void push(struct reorder *r, unsigned bucket, uint16_t seq, uint64_t now)
 {
-	push_len(r, bucket, seq, seq, now, 40);
+	push_len(r, bucket, seq, seq, now, now, 40);
+}
+
+/* A packet (or a copy of one) stamped at `sent`, arriving at now. */
+static void push_sent(struct reorder *r, unsigned bucket, uint16_t seq, uint64_t now, uint64_t sent)
+{
+	push_len(r, bucket, seq, seq, now, sent, 40);
 }
 
 static void tick(struct reorder *r, uint64_t now)
@@ -330,13 +337,13 @@ START_TEST(duplicates_of_held_packets_are_dropped)
 	push(&r, 0, 10, 0);
 	push(&r, 0, 12, 1);
 	push(&r, 0, 13, 2);
-	push(&r, 0, 12, 3);
-	push(&r, 0, 13, 4);
+	push_sent(&r, 0, 12, 3, 1);
+	push_sent(&r, 0, 13, 4, 2);
 	ck_assert_uint_eq(r.count.dropped, 2);
 	ck_assert_uint_eq(r.nheld, 2);
 	push(&r, 0, 11, 5);
 	EXPECT(&from, 10, 11, 12, 13);
-	push(&r, 0, 12, 6); /* already delivered: a resend that overtook its original */
+	push_sent(&r, 0, 12, 6, 1); /* already delivered: a resend that overtook its original */
 	EXPECT_NONE(&from);
 	ck_assert_uint_eq(r.count.dropped, 3);
 	ck_assert_uint_eq(r.count.late, 0);
@@ -356,20 +363,21 @@ START_TEST(late_arrivals_are_delivered_once)
 	push(&r, 0, 2, 0);
 	tick(&r, 2 * MS); /* gives up 65531-65532 and 65534-1, across the wrap */
 	EXPECT(&from, 65530, 65533, 2);
-	push(&r, 0, 65531, 3 * MS);
-	push(&r, 0, 0, 3 * MS);
-	push(&r, 0, 65531, 3 * MS); /* a second copy of each: dropped */
-	push(&r, 0, 0, 3 * MS);
-	push(&r, 0, 65533, 3 * MS); /* delivered before the gap was given up */
-	push(&r, 0, 2, 3 * MS);
-	push(&r, 0, 65530, 3 * MS);
+	/* Everything here was sent at 0: the late packets, and the copies with their originals' stamp. */
+	push_sent(&r, 0, 65531, 3 * MS, 0);
+	push_sent(&r, 0, 0, 3 * MS, 0);
+	push_sent(&r, 0, 65531, 3 * MS, 0); /* a second copy of each: dropped */
+	push_sent(&r, 0, 0, 3 * MS, 0);
+	push_sent(&r, 0, 65533, 3 * MS, 0); /* delivered before the gap was given up */
+	push_sent(&r, 0, 2, 3 * MS, 0);
+	push_sent(&r, 0, 65530, 3 * MS, 0);
 	EXPECT(&from, 65531, 0);
 	ck_assert_uint_eq(r.count.late, 2);
 	ck_assert_uint_eq(r.count.dropped, 5);
 	/* The rest of the given-up gap is still taken, once. */
-	push(&r, 0, 1, 4 * MS);
-	push(&r, 0, 65532, 4 * MS);
-	push(&r, 0, 1, 4 * MS);
+	push_sent(&r, 0, 1, 4 * MS, 0);
+	push_sent(&r, 0, 65532, 4 * MS, 0);
+	push_sent(&r, 0, 1, 4 * MS, 0);
 	EXPECT(&from, 1, 65532);
 	ck_assert_uint_eq(r.count.dropped, 6);
 	/* A packet more than a window behind cannot be checked: it is delivered, as late. */
@@ -379,6 +387,35 @@ START_TEST(late_arrivals_are_delivered_once)
 	push(&r, 0, 2, 5 * MS);
 	EXPECT(&from, 2);
 	ck_assert_uint_eq(r.count.late, 5);
+	reorder_free(&r);
+}
+END_TEST
+
+/*
+ * A sender that restarted within the idle time numbers from 0 again, just behind where
+ * it was: its packets are stamped later than all delivered, so they are no copies, even
+ * of numbers delivered, and even those sharing one stamp (a batch).
+ */
+START_TEST(a_restarted_sender_is_not_taken_for_copies)
+{
+	static struct reorder r;
+	unsigned from = 0;
+
+	setup(&r, REORDER_SLOTS, 2 * MS);
+	for (unsigned s = 0; s < 40; s++)
+		push(&r, 0, (uint16_t)s, s * 1000);
+	from = rec.n;
+	for (unsigned s = 0; s < 10; s++)
+		push_sent(&r, 0, (uint16_t)s, 300 * MS + s, 300 * MS);
+	EXPECT(&from, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+	ck_assert_uint_eq(r.count.late, 10);
+	ck_assert_uint_eq(r.count.dropped, 0);
+	/* Its own copies are still known; an old one is let through (what came before is forgotten). */
+	push_sent(&r, 0, 5, 301 * MS, 300 * MS);
+	EXPECT_NONE(&from);
+	ck_assert_uint_eq(r.count.dropped, 1);
+	push_sent(&r, 0, 20, 301 * MS, 20000);
+	EXPECT(&from, 20);
 	reorder_free(&r);
 }
 END_TEST
@@ -393,8 +430,8 @@ START_TEST(hold_zero_still_drops_second_copies)
 	push(&r, 0, 0, 0);
 	push(&r, 0, 3, 1);
 	push(&r, 0, 1, 2);
-	push(&r, 0, 3, 3);
-	push(&r, 0, 1, 4);
+	push_sent(&r, 0, 3, 3, 1);
+	push_sent(&r, 0, 1, 4, 2);
 	push(&r, 0, 2, 5);
 	EXPECT(&from, 0, 3, 1, 2);
 	ck_assert_uint_eq(r.count.dropped, 2);
@@ -413,9 +450,9 @@ START_TEST(a_new_base_forgets_what_was_delivered)
 	push(&r, 0, 100, 0);
 	push(&r, 0, 101, 0);
 	push(&r, 0, 200, REORDER_IDLE_NS + 1); /* a new base after idle */
-	push(&r, 0, 101, REORDER_IDLE_NS + 2);
+	push_sent(&r, 0, 101, REORDER_IDLE_NS + 2, 0);
 	EXPECT(&from, 100, 101, 200, 101);
-	push(&r, 0, 101, REORDER_IDLE_NS + 3); /* but once delivered after the base, it is known */
+	push_sent(&r, 0, 101, REORDER_IDLE_NS + 3, 0); /* but once delivered after the base, it is known */
 	EXPECT_NONE(&from);
 	ck_assert_uint_eq(r.count.dropped, 1);
 	push(&r, 0, 201 + REORDER_WINDOW, REORDER_IDLE_NS + 4); /* a far jump: another base */
@@ -505,11 +542,11 @@ START_TEST(oversize_packets_are_not_held)
 	push(&r, 0, 0, 0);
 	push(&r, 0, 2, 1);
 	push(&r, 0, 6, 1);
-	push_len(&r, 0, 4, 4, 2, SLOT + 1);
+	push_len(&r, 0, 4, 4, 2, 2, SLOT + 1);
 	EXPECT(&from, 0, 2, 4); /* gives up 1 and 3; 6 still waits for 5 */
 	ck_assert_uint_eq(r.count.oversize, 1);
 	ck_assert_uint_eq(r.count.gaps, 2);
-	push_len(&r, 0, 5, 5, 3, SLOT + 100); /* the expected one needs no slot */
+	push_len(&r, 0, 5, 5, 3, 3, SLOT + 100); /* the expected one needs no slot */
 	EXPECT(&from, 5, 6);
 	ck_assert_uint_eq(r.count.oversize, 1);
 	reorder_free(&r);
@@ -604,8 +641,8 @@ START_TEST(resync_after_idle)
 	EXPECT(&from, 100, 5, 6, 7);
 	ck_assert_uint_eq(r.count.late + r.count.gaps + r.count.resyncs, 0);
 	/* Within the idle time a packet sent before the base is simply late; one delivered since, a copy. */
-	push(&r, 0, 4, 2 * REORDER_IDLE_NS);
-	push(&r, 0, 5, 2 * REORDER_IDLE_NS);
+	push_sent(&r, 0, 4, 2 * REORDER_IDLE_NS, REORDER_IDLE_NS);
+	push_sent(&r, 0, 5, 2 * REORDER_IDLE_NS, REORDER_IDLE_NS + 1);
 	EXPECT(&from, 4);
 	ck_assert_uint_eq(r.count.late, 1);
 	ck_assert_uint_eq(r.count.dropped, 1);
@@ -632,7 +669,7 @@ START_TEST(resync_after_a_sender_restart)
 	/* The new counter starts at 0, far behind, and its packets are reordered too. */
 	push(&r, 0, 1, 1);
 	push(&r, 0, 0, 2);
-	push(&r, 0, 20005, 2); /* an old copy in between (dropped) breaks nothing */
+	push_sent(&r, 0, 20005, 2, 0); /* an old copy in between (dropped) breaks nothing */
 	push(&r, 0, 3, 3);
 	EXPECT(&from, 1, 0, 3);
 	ck_assert_uint_eq(r.count.dropped, 1);
@@ -712,6 +749,7 @@ enum { NB = 48, PER = 2500, NPKT = NB * PER };
 
 struct sim_pkt {
 	uint64_t arrival;
+	uint64_t sent; /* its stamp: a copy's is its original's */
 	uint32_t id; /* bucket index * PER + the packet's index in its bucket */
 	bool dropped;
 	bool copy; /* a second copy of a packet not dropped */
@@ -756,7 +794,8 @@ static void run_sim(struct reorder *r, uint64_t hold, uint64_t jitter, unsigned 
 		while (sent[bi] == PER)
 			bi = (bi + 1) % NB;
 		sim[n].id = bi * PER + sent[bi]++;
-		sim[n].arrival = MS + n * 20000ull + rnd(&st) % (jitter + 1);
+		sim[n].sent = MS + n * 20000ull;
+		sim[n].arrival = sim[n].sent + rnd(&st) % (jitter + 1);
 		/* A bucket's first arrival is its base: let that be its first packet. */
 		if (sim[n].id % PER == 0)
 			sim[n].arrival = 0;
@@ -766,7 +805,7 @@ static void run_sim(struct reorder *r, uint64_t hold, uint64_t jitter, unsigned 
 		if (!sim[n].dropped && sim[n].id % PER != 0 && rnd(&st) % 100 < copy_pct) {
 			sim[nsim] = sim[n];
 			sim[nsim].copy = true;
-			sim[nsim].arrival = MS + n * 20000ull + rnd(&st) % (jitter + 1);
+			sim[nsim].arrival = sim[n].sent + rnd(&st) % (jitter + 1);
 			nsim++;
 			ncopies++;
 		}
@@ -784,7 +823,8 @@ static void run_sim(struct reorder *r, uint64_t hold, uint64_t jitter, unsigned 
 			tick(r, dl);
 			CHECK(r->nheld < before); /* the deadline was a real one */
 		}
-		push_len(r, bucket_of(bi), sim[n].id, seq_of(bi, k), sim[n].arrival, 12 + sim[n].id % (SLOT - 11));
+		push_len(r, bucket_of(bi), sim[n].id, seq_of(bi, k), sim[n].arrival, sim[n].sent,
+			 12 + sim[n].id % (SLOT - 11));
 	}
 	for (uint64_t dl; (dl = reorder_next_deadline(r)) != UINT64_MAX;)
 		tick(r, dl);
@@ -947,7 +987,7 @@ START_TEST(random_operations_keep_the_books)
 
 			if (step > 0)
 				next[b] = (uint16_t)(next[b] + 1);
-			push_len(&r, b * 256, (uint32_t)pushed, seq, now, 12 + x % (SLOT - 11));
+			push_len(&r, b * 256, (uint32_t)pushed, seq, now, now, 12 + x % (SLOT - 11));
 			pushed++;
 		}
 		CHECK(r.nheld <= 8);
@@ -979,6 +1019,7 @@ int main(void)
 	tcase_add_test(tc, late_arrivals_are_delivered_and_counted);
 	tcase_add_test(tc, late_arrivals_are_delivered_once);
 	tcase_add_test(tc, hold_zero_still_drops_second_copies);
+	tcase_add_test(tc, a_restarted_sender_is_not_taken_for_copies);
 	tcase_add_test(tc, a_new_base_forgets_what_was_delivered);
 	tcase_add_test(tc, hold_zero_passes_everything);
 	tcase_add_test(tc, hold_changes_apply_to_waiting_packets);
