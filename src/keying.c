@@ -101,7 +101,8 @@ static uint64_t rekey_ns(const struct link *l)
 }
 
 /*
- * Nothing heard on any path for KEYING_LOST_AFTER_NS: the peer may have restarted and
+ * Nothing heard on any path for KEYING_LOST_AFTER_NS, or the path's down_after if that
+ * is longer (an idle peer may probe only that often): the peer may have restarted and
  * lost the session. A responder that restarted sends nothing until an INIT comes, so
  * without this the link stayed dead until the next rekey, up to rekey_interval (120 s)
  * later. Silence, not the paths' states: paths that a flap keeps down while they prove
@@ -110,10 +111,14 @@ static uint64_t rekey_ns(const struct link *l)
  */
 static bool peer_lost(const struct link *l, const struct session *s, uint64_t now)
 {
-	for (unsigned i = 0; i < l->conf.npaths; i++)
-		if (now < l->health[i].last_rx + KEYING_LOST_AFTER_NS)
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		const struct health *h = &l->health[i];
+		uint64_t silence = h->down_after > KEYING_LOST_AFTER_NS ? h->down_after : KEYING_LOST_AFTER_NS;
+
+		if (now < h->last_rx + silence || now - s->created <= silence)
 			return false;
-	return now - s->created > KEYING_LOST_AFTER_NS;
+	}
+	return true;
 }
 
 static bool rekey_due(const struct link *l, uint64_t now)
@@ -133,8 +138,8 @@ void keying_tick(struct link *l, uint64_t now)
 		return;
 	s = session_newest_mine(&k->sessions);
 	if (!k->lost_logged && s && peer_lost(l, s, now)) {
-		log_info("nothing heard from the peer for 1 s on any path: starting a handshake (it may have restarted), "
-			 "then every second until answered");
+		log_info("nothing heard from the peer on any path for 1 s (or down_after): starting a handshake (it may "
+			 "have restarted), then every second until answered");
 		k->lost_logged = true;
 	}
 	if (!k->pending || now - k->init_sent_at >= KEYING_RETRY_NS)

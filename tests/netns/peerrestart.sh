@@ -82,7 +82,7 @@ rtt=$(nsA ping -n -c 20 -i 0.05 "$TUN_V4_B" 2>/dev/null | awk -F/ '/^rtt/ { prin
 log "ping through the tunnel: $rtt ms on average"
 check "the tunnel's RTT is the paths' (< 50 ms)" awk -v r="$rtt" 'BEGIN { exit !(r != "" && r < 50) }'
 log "A's log: $(grep 'nothing heard from the peer' "$alog" | head -1)"
-check "A said why it started a handshake, once" test "$(grep -c 'nothing heard from the peer for 1 s' "$alog")" = 1
+check "A said why it started a handshake, once" test "$(grep -c 'nothing heard from the peer on any path for 1 s' "$alog")" = 1
 
 # Now A restarts, twice, quickly: it numbers each flow's packets from 0 again, behind
 # where B's reorder buffer expects them, within the second that makes a flow idle. (The
@@ -105,4 +105,20 @@ dups=$(($(na_status B | jq '.reorder.duplicates') - dup0))
 late=$(($(na_status B | jq '.reorder.late') - late0))
 log "B dropped $dups packet(s) as duplicates and delivered $late late"
 check "B took A's new numbering for new packets, not copies (0 dropped, some late)" test "$dups" -eq 0 -a "$late" -gt 0
+
+# A link that probes every 5 s: an idle peer is silent for seconds, which is no restart.
+# (With a fixed second of silence, A started 14 handshakes in 18 s.)
+stop_pid "${NA_PID[A]}"
+na_down B >/dev/null
+for side in A B; do
+	sed -i 's/^interface = .*/&\nprobe_interval = 5000;\ndown_after = 15000;/' "$(na_conf "$side")"
+done
+b_up || die "B up, probing every 5 s"
+na_up A >/dev/null || die "A up, probing every 5 s"
+wait_ping A "$TUN_V4_B" 5 >/dev/null || die "no ping through the tunnel probing every 5 s"
+hs0=$(na_status A | jq .handshakes)
+sleep 15
+hs1=$(na_status A | jq .handshakes)
+log "idle, probing every 5 s: handshakes $hs0 -> $hs1 in 15 s"
+check "an idle peer that probes every 5 s is not taken for a restarted one (no handshake in 15 s)" test "$hs1" = "$hs0"
 finish
