@@ -38,8 +38,9 @@ void session_table_init(struct session_table *t);
 
 /*
  * Installs a session, replacing one with the same initiator and epoch, else a free
- * slot, else the oldest. A session this end initiated is confirmed at once (the
- * peer's answer proved it has the keys); the peer's needs a frame under it first.
+ * slot, else the oldest but the newest confirmed one (the one in use). A session this
+ * end initiated is confirmed at once (the peer's answer proved it has the keys); the
+ * peer's needs a frame under it first.
  */
 struct session *session_add(struct session_table *t, bool mine, uint8_t epoch, const struct seal_key *tx,
 			    const struct seal_key *rx, uint64_t now);

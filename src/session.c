@@ -14,9 +14,28 @@ static void wipe(struct session *s)
 	seal_wipe(s, sizeof(*s));
 }
 
+static int newest_confirmed(const struct session_table *t)
+{
+	int best = -1;
+
+	for (unsigned i = 0; i < SESSION_SLOTS; i++) {
+		const struct session *s = &t->slot[i];
+
+		if (s->used && s->confirmed && (best < 0 || s->created > t->slot[best].created))
+			best = (int)i;
+	}
+	return best;
+}
+
+/*
+ * Never the newest confirmed session, the one both ends send with: the peer's unanswered
+ * handshakes (its answers lost on the way back, retried every second) would otherwise
+ * push it out after SESSION_SLOTS of them, and with it the traffic still coming under it.
+ */
 static struct session *slot_for(struct session_table *t, bool mine, uint8_t epoch)
 {
 	struct session *oldest = NULL;
+	int in_use = newest_confirmed(t);
 
 	for (unsigned i = 0; i < SESSION_SLOTS; i++) {
 		struct session *s = &t->slot[i];
@@ -29,7 +48,7 @@ static struct session *slot_for(struct session_table *t, bool mine, uint8_t epoc
 
 		if (!s->used)
 			return s;
-		if (!oldest || s->created < oldest->created)
+		if ((int)i != in_use && (!oldest || s->created < oldest->created))
 			oldest = s;
 	}
 	return oldest;
@@ -68,19 +87,6 @@ struct session *session_for_rx(struct session_table *t, uint8_t key_id)
 }
 
 /* Index of the newest confirmed session, or -1. */
-static int newest_confirmed(const struct session_table *t)
-{
-	int best = -1;
-
-	for (unsigned i = 0; i < SESSION_SLOTS; i++) {
-		const struct session *s = &t->slot[i];
-
-		if (s->used && s->confirmed && (best < 0 || s->created > t->slot[best].created))
-			best = (int)i;
-	}
-	return best;
-}
-
 struct session *session_for_tx(struct session_table *t)
 {
 	int i = newest_confirmed(t);

@@ -70,6 +70,25 @@ START_TEST(same_epoch_replaces_and_oldest_is_evicted)
 }
 END_TEST
 
+/* Answers that never reach the initiator (retried every second) leave the session in use alone. */
+START_TEST(unconfirmed_answers_never_push_out_the_session_in_use)
+{
+	struct session_table b;
+	struct seal_key k = key(1);
+	struct session *in_use;
+
+	session_table_init(&b);
+	in_use = session_add(&b, false, 1, &k, &k, 100);
+	in_use->confirmed = true;
+	for (uint8_t e = 2; e < 2 + 3 * SESSION_SLOTS; e++)
+		session_add(&b, false, e, &k, &k, 100 + e);
+	ck_assert_ptr_eq(session_for_tx(&b), in_use);
+	ck_assert_ptr_eq(session_for_rx(&b, 1), in_use);
+	/* The newest of the unanswered ones is there: the next frame under it confirms it. */
+	ck_assert_ptr_nonnull(session_for_rx(&b, 1 + 3 * SESSION_SLOTS));
+}
+END_TEST
+
 START_TEST(expiry_and_fresh_replay_window)
 {
 	struct session_table t;
@@ -96,6 +115,7 @@ int main(void)
 	tcase_add_test(tc, key_ids_agree_between_ends);
 	tcase_add_test(tc, responder_waits_for_confirmation);
 	tcase_add_test(tc, same_epoch_replaces_and_oldest_is_evicted);
+	tcase_add_test(tc, unconfirmed_answers_never_push_out_the_session_in_use);
 	tcase_add_test(tc, expiry_and_fresh_replay_window);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
