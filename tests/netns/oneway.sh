@@ -39,7 +39,7 @@ ns6=$(no_session)
 way_back on || die "iptables"
 hs=$(($(na_status B | jq .handshakes) - hs0))
 log "B answered $hs handshake(s) during the cut; from 4 s to 6 s into it, it dropped $((ns6 - ns4)) of A's frames as no_session"
-check "A, hearing nothing, asked for new sessions (B answered 5 or more)" test "$hs" -ge 5
+check "A, hearing nothing, asked for new sessions (B answered 4 or more: enough to fill its table)" test "$hs" -ge 4
 check "B kept the session in use: none of A's frames dropped as no_session 4-6 s into the cut" test $((ns6 - ns4)) -eq 0
 t0=$EPOCHREALTIME
 back=""
