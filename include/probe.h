@@ -35,6 +35,7 @@ struct probe {
 	uint64_t srtt, rttvar, min_rtt; /* ns; RFC 6298 smoothing; min_rtt: see probe_on_report */
 	uint64_t forward_srtt;          /* ns; srtt's smoothing of the samples less their reports' queue */
 	int64_t lost_acc, sent_acc;     /* decayed sums (x256): loss = lost/sent */
+	bool loss_rebase;               /* the next report only sets the base for loss (probe_forget_loss) */
 	uint64_t rate_bps;              /* bits per second the peer receives on the path, smoothed */
 	bool have_rate_mark;
 	uint32_t rate_mark_stamp_us, rate_mark_bytes; /* the report the next rate sample is measured from */
@@ -129,7 +130,10 @@ void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t st
  */
 uint64_t probe_forward_rtt(uint64_t rtt_ns, uint64_t min_rtt_ns, uint64_t reverse_queue_ns);
 
-/* Starts the loss estimate afresh (a path that just came back). */
+/*
+ * Starts the loss estimate afresh (a path that just came back). The next report only
+ * sets the base: the frames it counts since the one before were sent into the outage.
+ */
 void probe_forget_loss(struct probe *pr);
 
 /* Loss as parts per million of the frames sent, over roughly the last 8 reports' worth of traffic. */

@@ -224,8 +224,9 @@ void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t st
 			pr->queue_least_us = rep->queue_us;
 		pr->queue_pending = true;
 	}
-	if (pr->have_report)
+	if (pr->have_report && !pr->loss_rebase)
 		loss_sample(pr, rep);
+	pr->loss_rebase = false;
 	rate_sample(pr, rep, stamp_us);
 	rx_rate_sample(pr, now_stamp_us);
 	pr->peak_tx_bps = pr->rate_bps > pr->peak_tx_bps ? pr->rate_bps : pr->peak_tx_bps;
@@ -268,4 +269,5 @@ void probe_forget_loss(struct probe *pr)
 {
 	pr->lost_acc = 0;
 	pr->sent_acc = 0;
+	pr->loss_rebase = true;
 }

@@ -131,6 +131,44 @@ START_TEST(loss_recovers_after_a_bad_spell)
 }
 END_TEST
 
+/* Frames sent into an outage show as lost in the first report after it; a path that came back forgets them. */
+static uint32_t loss_after_outage(bool forget)
+{
+	struct probe a, b;
+	struct wire_probe rep;
+	uint32_t seq = 0;
+
+	probe_init(&a);
+	probe_init(&b);
+	for (unsigned r = 0; r < 4; r++) {
+		uint64_t t = r * 100 * MS;
+
+		for (unsigned i = 0; i < 10; i++)
+			probe_on_frame(&b, seq++, stamp(t), 1000, t);
+		probe_report(&b, t + 50 * MS, &rep);
+		probe_on_report(&a, &rep, stamp(t + 50 * MS), stamp(t + 60 * MS), 0);
+	}
+	seq += 200; /* the outage: nothing heard */
+	if (forget)
+		probe_forget_loss(&a);
+	for (unsigned r = 0; r < 3; r++) {
+		uint64_t t = (10 + r) * 100 * MS;
+
+		for (unsigned i = 0; i < 10; i++)
+			probe_on_frame(&b, seq++, stamp(t), 1000, t);
+		probe_report(&b, t + 50 * MS, &rep);
+		probe_on_report(&a, &rep, stamp(t + 50 * MS), stamp(t + 60 * MS), 0);
+	}
+	return probe_loss_ppm(&a);
+}
+
+START_TEST(a_path_that_came_back_forgets_the_frames_sent_into_its_outage)
+{
+	ck_assert_uint_ge(loss_after_outage(false), 500000);
+	ck_assert_uint_eq(loss_after_outage(true), 0);
+}
+END_TEST
+
 START_TEST(rate_is_bytes_heard_over_the_peers_clock)
 {
 	struct probe a;
@@ -406,6 +444,7 @@ int main(void)
 	tcase_add_test(tc, smoothing_follows_rfc6298);
 	tcase_add_test(tc, loss_is_frames_missing_below_the_highest);
 	tcase_add_test(tc, loss_recovers_after_a_bad_spell);
+	tcase_add_test(tc, a_path_that_came_back_forgets_the_frames_sent_into_its_outage);
 	tcase_add_test(tc, rate_is_bytes_heard_over_the_peers_clock);
 	tcase_add_test(tc, a_reordered_old_report_changes_nothing);
 	tcase_add_test(tc, the_reverse_queue_is_not_this_end_s);
