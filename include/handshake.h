@@ -33,7 +33,8 @@
  * only what the other announced. A peer that predates a bit leaves it clear.
  */
 #define HS_FEATURE_EXPRESS 0x01u /* WIRE_EXPRESS frames (express.h) */
-#define HS_FEATURES HS_FEATURE_EXPRESS /* what this build takes */
+#define HS_FEATURE_PADDED 0x02u  /* keepalives padded beyond their report (a down path's, link_send_keepalive) */
+#define HS_FEATURES (HS_FEATURE_EXPRESS | HS_FEATURE_PADDED) /* what this build takes */
 
 /* MAC keys derived once from the pre-shared key; one per message kind, so neither can be reflected as the other. */
 struct hs_keys {

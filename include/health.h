@@ -16,6 +16,15 @@ enum path_state {
 
 #define HEALTH_DEGRADED_PPM 50000   /* loss at which an up path is degraded (5 %) ... */
 #define HEALTH_RECOVERED_PPM 20000  /* ... and below which it is up again (2 %): hysteresis */
+/*
+ * Loss at which a usable path is down (50 %): it loses more than it delivers. Frames too
+ * large for the path's MTU beyond the first hop vanish where no ICMP comes back (a
+ * black hole), while the small keepalives pass and keep it up: a bond of 20 + 20 Mbit/s
+ * whose second path took frames of at most 1400 bytes moved 0.25 Mbit/s of TCP. The
+ * keepalives of a path down for loss (`lossy`) are padded to full frames
+ * (link_send_keepalive), so it returns only once those pass.
+ */
+#define HEALTH_FAILING_PPM 500000
 #define HEALTH_HOLD_MAX_FACTOR 32   /* a flapping path waits at most 32 base holds before it returns */
 #define HEALTH_STABLE_NS (60ull * 1000000000ull) /* up this long without a failure: the flap count resets */
 /* A busy path that falls silent while another path goes on delivering is down after
@@ -43,6 +52,8 @@ struct health {
 	uint64_t up_since;    /* when the path last came back from down; 0 never */
 	uint64_t flaps;       /* failures since start */
 	bool peer_deaf;       /* the peer's last report said it has not heard us for over down_after */
+	bool lossy;           /* down for its loss (HEALTH_FAILING_PPM), and the peer has not heard us since */
+	uint64_t lossy_since;
 	uint64_t state_since; /* when the state last changed */
 	/* The longest gap between two frames heard while usable, in the current window and the one before. */
 	uint64_t gap_window_start, gap_max, gap_max_before;
@@ -86,11 +97,16 @@ uint64_t health_quiet_limit(const struct health *h, uint64_t skew);
 /*
  * The peer reported at `now` that it last heard us on this path `heard_ago` ns
  * earlier. A path that works only towards us is down too: data sent on it is lost.
- * Returns true when the state changed.
+ * A path down for its loss returns only once the peer heard us more than down_after
+ * after it went down (the frames sent before have arrived or are lost by then): what
+ * it heard is a padded probe. Returns true when the state changed.
  */
 bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now);
 
-/* The path's current loss estimate at `now`. Returns true when it moved the path between up and degraded. */
+/*
+ * The path's current loss estimate at `now`. Returns true when it moved the path between
+ * up and degraded, or took it down (HEALTH_FAILING_PPM, a failure like any other).
+ */
 bool health_on_loss(struct health *h, uint32_t loss_ppm, uint64_t now);
 
 /* Does the path carry traffic (up or degraded)? */

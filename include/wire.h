@@ -18,7 +18,8 @@
 
 enum wire_type {
 	WIRE_DATA = 1,      /* sealed; the plaintext is one inner IPv4 or IPv6 packet */
-	WIRE_KEEPALIVE = 2, /* sealed path report; proves the path alive, teaches the peer our address */
+	WIRE_KEEPALIVE = 2, /* sealed path report; proves the path alive, teaches the peer our address;
+			     * zero padding may follow the report (HS_FEATURE_PADDED) */
 	WIRE_HS_INIT = 3,   /* unsealed, MACed: starts a key exchange */
 	WIRE_HS_RESP = 4,   /* unsealed, MACed: answers it */
 	WIRE_REPAIR = 5,    /* sealed; a data frame's inner packet resent: flow_seq and timestamp_us are the original's */

@@ -54,20 +54,32 @@ size_t link_seal_frame(struct link *l, struct session *s, struct path *p, uint8_
 	return seal_close(&s->tx, nonce, frame, WIRE_HEADER_LEN, len);
 }
 
+/*
+ * The keepalives of a path down for its loss are as long as the longest data frame,
+ * zero padded, where the peer takes that (HS_FEATURE_PADDED): a path whose MTU beyond
+ * the first hop drops full frames but passes small ones (HEALTH_FAILING_PPM) must not
+ * return on the strength of small keepalives, only to lose the data again. A path down
+ * for silence keeps them small: it may be a metered link that is merely cut.
+ */
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
 {
 	/* From a buffer of its own, outside any batch. */
-	uint8_t frame[WIRE_HEADER_LEN + WIRE_PROBE_LEN + WIRE_TAG_LEN];
+	uint8_t frame[WIRE_HEADER_LEN + CONF_MTU_MAX + WIRE_TAG_LEN];
 	struct session *s = session_for_tx(&l->keying.sessions);
 	struct wire_probe report;
+	size_t len = WIRE_PROBE_LEN;
 
 	if (!s || !p->remote.len)
 		return;
+	if (l->health[p->index].lossy && (s->peer_features & HS_FEATURE_PADDED) && l->mtu > len) {
+		len = l->mtu;
+		memset(frame + WIRE_HEADER_LEN + WIRE_PROBE_LEN, 0, len - WIRE_PROBE_LEN);
+	}
 	probe_report(&l->probe[p->index], now, &report);
 	l->next_report[p->index] = now + (uint64_t)l->conf.probe_interval * 1000000ull;
 	l->keepalives[p->index]++;
 	wire_probe_encode(&report, frame + WIRE_HEADER_LEN);
-	path_queue(p, frame, link_seal_frame(l, s, p, WIRE_KEEPALIVE, WIRE_PROBE_LEN, 0, stamp(now), frame));
+	path_queue(p, frame, link_seal_frame(l, s, p, WIRE_KEEPALIVE, len, 0, stamp(now), frame));
 	path_flush(p);
 }
 
@@ -276,11 +288,16 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 			  rep.echo_hold_us / 1000);
 		return;
 	}
-	if (!health_on_loss(h, probe_loss_ppm(&l->probe[p->index]), now))
+	if (!health_on_loss(h, probe_loss_ppm(pr), now))
 		return;
 	link_schedule(l);
-	log_info("path %s: %s, losing %.1f %% of frames", p->conf->name, health_state_name(h->state),
-		 probe_loss_ppm(&l->probe[p->index]) / 10000.0);
+	if (h->state == PATH_DOWN)
+		log_warnx("path %s: down, losing %.1f %% of frames; back once its probes, padded to full %u-byte "
+			  "packets, pass (a path MTU below that drops them: then set mtu lower)",
+			  p->conf->name, probe_loss_ppm(pr) / 10000.0, l->mtu + link_overhead(addr_family(&p->conf->local)));
+	else
+		log_info("path %s: %s, losing %.1f %% of frames", p->conf->name, health_state_name(h->state),
+			 probe_loss_ppm(pr) / 10000.0);
 }
 
 /*

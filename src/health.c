@@ -34,6 +34,7 @@ static bool come_up(struct health *h, uint64_t now)
 	h->state = PATH_UP;
 	h->state_since = now;
 	h->heard_since = 0;
+	h->lossy = false;
 	return true;
 }
 
@@ -86,7 +87,7 @@ bool health_on_rx(struct health *h, uint64_t now)
 	h->last_rx = now;
 	if (h->state == PATH_WAITING)
 		return come_up(h, now);
-	if (h->state == PATH_DOWN && !h->peer_deaf && now - h->heard_since >= h->hold)
+	if (h->state == PATH_DOWN && !h->peer_deaf && !h->lossy && now - h->heard_since >= h->hold)
 		return come_up(h, now);
 	return false;
 }
@@ -140,6 +141,8 @@ bool health_tick(struct health *h, uint64_t now, uint64_t busy_since, const stru
 bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now)
 {
 	h->peer_deaf = heard_ago > h->down_after;
+	if (h->lossy && now >= heard_ago && now - heard_ago > h->lossy_since + h->down_after)
+		h->lossy = false;
 	if (h->peer_deaf && health_usable(h))
 		return go_down(h, now);
 	return false;
@@ -147,6 +150,11 @@ bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now)
 
 bool health_on_loss(struct health *h, uint32_t loss_ppm, uint64_t now)
 {
+	if (health_usable(h) && loss_ppm >= HEALTH_FAILING_PPM) {
+		h->lossy = true;
+		h->lossy_since = now;
+		return go_down(h, now);
+	}
 	if (h->state == PATH_UP && loss_ppm >= HEALTH_DEGRADED_PPM) {
 		h->state = PATH_DEGRADED;
 		h->state_since = now;

@@ -79,7 +79,7 @@ size_t wire_overhead(uint8_t type)
 	return WIRE_HEADER_LEN + (wire_is_sealed(type) ? WIRE_TAG_LEN : 0);
 }
 
-/* The payload length each type requires, or -1 when any length will do. */
+/* The payload length each type requires, or -1 when any length will do (a keepalive's is its least). */
 static long required_length(uint8_t type)
 {
 	switch (type) {
@@ -110,7 +110,7 @@ static enum wire_error check_fields(const struct wire_header *h, size_t len, uns
 		return WIRE_BAD_PATH;
 	need = required_length(h->type);
 	if (len < wire_overhead(h->type) || (size_t)h->length != len - wire_overhead(h->type) ||
-	    (need >= 0 && h->length != need))
+	    (need >= 0 && h->length != need && !(h->type == WIRE_KEEPALIVE && h->length > need)))
 		return WIRE_BAD_LENGTH;
 	if (h->type == WIRE_NACK && (h->length == 0 || h->length % WIRE_NACK_ENTRY_LEN ||
 				     h->length > WIRE_NACK_MAX_ENTRIES * WIRE_NACK_ENTRY_LEN))

@@ -334,6 +334,15 @@ na_up() {
 	track_pid "$pid"
 }
 
+# na_run_fg SIDE LOG : `netagg run` of SIDE's config in the foreground of a background
+# job, its stderr (the log) appended to LOG; waits up to 5 s for its control socket.
+na_run_fg() {
+	mkdir -p "$(na_rundir "$1")"
+	bg_start "$1" env NETAGG_RUNDIR="$(na_rundir "$1")" "$NETAGG" run "$(na_conf "$1")" 2>>"$2"
+	NA_PID[$1]=$BG_PID
+	for _ in $(seq 50); do [ -S "$(na_sockfile "$1")" ] && break; sleep 0.1; done
+}
+
 # na_down SIDE : `netagg down`; returns its exit status.
 na_down() {
 	na "$1" down "$(na_iface "$1")"

@@ -49,10 +49,7 @@ write_configs v4 1 1
 b_up --monotonic=1000 || die "B up"
 # A in the foreground, its log kept.
 alog=$NA_TMP/a.log
-mkdir -p "$(na_rundir A)"
-bg_start A env NETAGG_RUNDIR="$(na_rundir A)" "$NETAGG" run "$(na_conf A)" 2>"$alog"
-NA_PID[A]=$BG_PID
-for _ in $(seq 50); do [ -S "$(na_sockfile A)" ] && break; sleep 0.1; done
+na_run_fg A "$alog"
 wait_ping A "$TUN_V4_B" 5 >/dev/null || die "no ping through the tunnel"
 nsA ping -q -c 40 -i 0.05 "$TUN_V4_B" >/dev/null 2>&1
 sleep 1

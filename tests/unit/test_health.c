@@ -160,11 +160,47 @@ START_TEST(loss_degrades_with_hysteresis)
 	ck_assert(health_on_loss(&h, HEALTH_RECOVERED_PPM - 1, 0));
 	ck_assert_int_eq(h.state, PATH_UP);
 	/* A degraded path still goes down when silent. */
-	health_on_loss(&h, 500000, 0);
+	health_on_loss(&h, HEALTH_FAILING_PPM - 1, 0);
+	ck_assert_int_eq(h.state, PATH_DEGRADED);
 	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
 	ck_assert_int_eq(h.state, PATH_DOWN);
 	ck_assert(!health_on_loss(&h, 0, 0)); /* loss never brings a down path up */
 	ck_assert_int_eq(h.state, PATH_DOWN);
+}
+END_TEST
+
+START_TEST(a_path_that_loses_half_its_frames_is_down)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_on_loss(&h, HEALTH_FAILING_PPM, 10 * MS));
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert(!health_usable(&h));
+	ck_assert_uint_eq(h.flaps, 1);
+	ck_assert_uint_eq(h.state_since, 10 * MS);
+	ck_assert(h.lossy);
+	/* Heard from the peer is not enough: the peer must have heard us, after what we sent before. */
+	ck_assert_uint_eq(hear(&h, 20 * MS, 1000 * MS), 0);
+	ck_assert(!health_on_peer_report(&h, 10 * MS, 300 * MS)); /* heard us at 290 ms: sent before 310 ms */
+	ck_assert(h.lossy);
+	ck_assert_uint_eq(hear(&h, 1100 * MS, 1200 * MS), 0);
+	ck_assert(!health_on_peer_report(&h, 50 * MS, 1250 * MS)); /* heard us at 1200 ms: a padded probe */
+	ck_assert(!h.lossy);
+	ck_assert(health_on_rx(&h, 1300 * MS)); /* heard without a gap all along */
+	ck_assert_int_eq(h.state, PATH_UP);
+	/* Down again soon after: a flap, so the hold doubles; from degraded as from up. */
+	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, 1400 * MS));
+	ck_assert_int_eq(h.state, PATH_DEGRADED);
+	ck_assert(health_on_loss(&h, 1000000, 1500 * MS));
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert_uint_eq(h.hold, 300 * MS);
+	ck_assert(!health_on_loss(&h, 1000000, 1600 * MS)); /* already down: no second failure */
+	ck_assert_uint_eq(h.flaps, 2);
+	/* Down for silence is not down for loss. */
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
+	ck_assert(!h.lossy);
 }
 END_TEST
 
@@ -377,6 +413,7 @@ int main(void)
 	tcase_add_test(tc, a_gap_restarts_the_proof);
 	tcase_add_test(tc, flapping_doubles_the_hold_and_a_stable_run_resets_it);
 	tcase_add_test(tc, loss_degrades_with_hysteresis);
+	tcase_add_test(tc, a_path_that_loses_half_its_frames_is_down);
 	tcase_add_test(tc, a_peer_that_cannot_hear_us_takes_the_path_down);
 	tcase_add_test(tc, a_busy_path_fails_sooner_but_only_after_its_grace);
 	tcase_add_test(tc, a_busy_path_quiet_while_another_delivers_fails_fast);

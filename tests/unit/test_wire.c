@@ -63,6 +63,11 @@ START_TEST(each_type_and_its_size)
 	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_INIT, 0, 0, WIRE_HS_INIT_LEN), NPATHS, &h), WIRE_OK);
 	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_RESP, 0, 1, WIRE_HS_RESP_LEN), NPATHS, &h), WIRE_OK);
 	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, 4), NPATHS, &h), WIRE_BAD_LENGTH);
+	/* A down path's keepalives are padded to a full frame; a keepalive never is shorter than its report. */
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, WIRE_PROBE_LEN + 100), NPATHS, &h),
+			 WIRE_OK);
+	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_KEEPALIVE, 1, 0, WIRE_PROBE_LEN - 1), NPATHS, &h),
+			 WIRE_BAD_LENGTH);
 	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_INIT, 0, 0, WIRE_HS_INIT_LEN - 1), NPATHS, &h),
 			 WIRE_BAD_LENGTH);
 	ck_assert_int_eq(wire_decode(buf, make_frame(buf, WIRE_HS_RESP, 0, 0, WIRE_HS_INIT_LEN), NPATHS, &h),
