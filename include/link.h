@@ -99,6 +99,7 @@ struct link {
 	uint64_t tick_tx_bytes[WIRE_MAX_PATHS], tick_rx_bytes[WIRE_MAX_PATHS]; /* path counters at the last tick */
 	uint64_t keepalives[WIRE_MAX_PATHS], keepalives_spared[WIRE_MAX_PATHS]; /* sent; left out for data */
 	uint64_t fast_acks_sent[WIRE_MAX_PATHS], fast_acks_received[WIRE_MAX_PATHS]; /* WIRE_EXPRESS frames */
+	bool slow[WIRE_MAX_PATHS]; /* too slow to share a flow with the fastest path (slowpath.h) */
 	int ack_path; /* the path bare TCP ACKs took last (express.h); -1: none yet */
 	struct express_bar ack_bar[WIRE_MAX_PATHS];
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
@@ -140,6 +141,8 @@ void link_update_suspicion(struct link *l, uint64_t now);
 /* Releases held data whose gap is given up on; the next such deadline (UINT64_MAX: none). */
 void link_reorder_tick(struct link *l, uint64_t now);
 uint64_t link_reorder_deadline(const struct link *l);
+/* Re-judges which paths are too slow for data (slowpath.h), after an RTT moved; reschedules and logs changes. */
+void link_update_slow(struct link *l);
 /* Sets the reorder hold from the usable paths' delays (after a report or a schedule change). */
 void link_update_hold(struct link *l);
 

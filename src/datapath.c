@@ -277,6 +277,7 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 
 	wire_probe_decode(payload, &rep);
 	probe_on_report(pr, &rep, peer_stamp, stamp(now), reverse_queue);
+	link_update_slow(l);
 	if (pr->min_rtt_raised != raised)
 		log_info("path %s: base RTT now %.1f ms, the lowest while quiet for the last 10 s", p->conf->name,
 			 (double)pr->min_rtt / 1e6);
@@ -480,18 +481,45 @@ static void note_owd(struct link *l, unsigned i, uint32_t peer_stamp, uint64_t n
 }
 
 /*
+ * Is path i's smoothed one-way delay more than LINK_EQUALIZE_MAX_NS above the lowest
+ * usable path's base (its delay without a queue)? The peer then takes it for too slow
+ * for data (slowpath.h), though this end's RTTs may not say so. The base, not the
+ * smoothed delay: the fastest path's queue of the peer's data comes and goes.
+ */
+static bool far_behind(const struct link *l, unsigned i)
+{
+	bool any = false;
+	uint32_t lowest = 0;
+
+	if (!l->have_owd[i])
+		return false;
+	for (unsigned j = 0; j < l->conf.npaths; j++) {
+		uint32_t base;
+
+		if (!health_usable(&l->health[j]) || !l->have_owd[j])
+			continue;
+		base = l->owd[j] - owdspan_above_low(&l->owd_base[j], l->owd[j]);
+		if (!any || (int32_t)(base - lowest) < 0)
+			lowest = base;
+		any = true;
+	}
+	return (int32_t)(l->owd[i] - lowest) > (int32_t)(LINK_EQUALIZE_MAX_NS / 1000);
+}
+
+/*
  * Can the peer's data come on path i? A usable path's can, except a backup path that
- * stands by here while a normal path is up: the peer, with the same config, sends
- * nothing on it, and waiting for it would add its delay to every packet. Should the
- * peer send data on it all the same (its config differs, or it failed over first), it
- * counts until LINK_STANDBY_DATA_NS after its latest data (latest_rx: the latest frame
- * heard on any path).
+ * stands by here while a normal path is up, or a path too slow for data (slowpath.h,
+ * by this end's RTTs or far_behind): the peer, with the same config and about the same
+ * delays, sends nothing on it, and waiting for it would add its delay to every packet.
+ * Should the peer send data on it all the same (its config differs, or it failed over
+ * first, or it judged the delays otherwise), it counts until LINK_STANDBY_DATA_NS after
+ * its latest data (latest_rx: the latest frame heard on any path).
  */
 static bool carries_peer_data(const struct link *l, unsigned i, uint64_t latest_rx)
 {
 	if (!health_usable(&l->health[i]))
 		return false;
-	if (l->sched.up[i] || !l->conf.path[i].backup)
+	if (l->sched.up[i] || (!l->conf.path[i].backup && !l->slow[i] && !far_behind(l, i)))
 		return true;
 	return l->data_rx_at[i] && latest_rx >= l->data_rx_at[i] && latest_rx - l->data_rx_at[i] < LINK_STANDBY_DATA_NS;
 }

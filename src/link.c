@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "netlink.h"
+#include "slowpath.h"
 #include "tun.h"
 
 #define DEFAULT_UNDERLAY_MTU 1500
@@ -267,7 +268,7 @@ void link_schedule(struct link *l)
 	}
 	for (unsigned i = 0; i < l->conf.npaths; i++)
 		sched_set_up(&l->sched, i,
-			     health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up));
+			     health_usable(&l->health[i]) && (!l->conf.path[i].backup || !normal_up) && !l->slow[i]);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		if (was_up[i] && !l->sched.up[i] && l->health[i].state == PATH_DOWN)
 			police_paths_left(l, i);
@@ -277,7 +278,38 @@ void link_schedule(struct link *l)
 	link_update_hold(l);
 }
 
-/* A healthy backup path that the scheduler leaves alone is on standby. */
+void link_update_slow(struct link *l)
+{
+	bool normal_up = false, candidate[WIRE_MAX_PATHS];
+	uint64_t srtt[WIRE_MAX_PATHS], base[WIRE_MAX_PATHS];
+	unsigned changed;
+
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		normal_up = normal_up || (health_usable(&l->health[i]) && !l->conf.path[i].backup);
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		candidate[i] = health_usable(&l->health[i]) && l->probe[i].have_rtt &&
+			       (!l->conf.path[i].backup || !normal_up);
+		srtt[i] = l->probe[i].srtt;
+		base[i] = l->probe[i].min_rtt;
+	}
+	changed = slowpath_update(l->conf.npaths, candidate, srtt, base, l->slow);
+	if (!changed)
+		return;
+	link_schedule(l);
+	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		if (!(changed & 1u << i))
+			continue;
+		if (l->slow[i])
+			log_warnx("path %s: standby, its RTT of %.0f ms is over %llu ms above the fastest path's base: "
+				  "the bond would wait for it", l->conf.path[i].name, (double)srtt[i] / 1e6,
+				  SLOWPATH_LEAVE_NS / 1000000ull);
+		else if (health_usable(&l->health[i]))
+			log_info("path %s: carries data again, its RTT %.0f ms", l->conf.path[i].name,
+				 (double)srtt[i] / 1e6);
+	}
+}
+
+/* A healthy path that the scheduler leaves alone (a backup, or a slow path) is on standby. */
 static const char *state_name(const struct link *l, unsigned i)
 {
 	if (health_usable(&l->health[i]) && !l->sched.up[i])
