@@ -105,9 +105,11 @@ bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now);
 
 /*
  * The path's current loss estimate at `now`. Returns true when it moved the path between
- * up and degraded, or took it down (HEALTH_FAILING_PPM, a failure like any other).
+ * up and degraded, or took it down (HEALTH_FAILING_PPM, a failure like any other) when
+ * `others` (another path is usable): the last path left carries on, degraded, since
+ * what gets through it is all the link has.
  */
-bool health_on_loss(struct health *h, uint32_t loss_ppm, uint64_t now);
+bool health_on_loss(struct health *h, uint32_t loss_ppm, bool others, uint64_t now);
 
 /* Does the path carry traffic (up or degraded)? */
 bool health_usable(const struct health *h);

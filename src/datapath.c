@@ -270,6 +270,7 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 	struct health *h = &l->health[p->index];
 	struct probe *pr = &l->probe[p->index];
 	uint64_t raised = pr->min_rtt_raised;
+	bool others = false;
 
 	/* The queue the report waited in on its way here: its one-way delay above the path's low. */
 	uint64_t reverse_queue = l->have_owd[p->index]
@@ -289,7 +290,9 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 			  rep.echo_hold_us / 1000);
 		return;
 	}
-	if (!health_on_loss(h, probe_loss_ppm(pr), now))
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		others = others || (i != p->index && health_usable(&l->health[i]));
+	if (!health_on_loss(h, probe_loss_ppm(pr), others, now))
 		return;
 	link_schedule(l);
 	if (h->state == PATH_DOWN)

@@ -148,9 +148,9 @@ bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now)
 	return false;
 }
 
-bool health_on_loss(struct health *h, uint32_t loss_ppm, uint64_t now)
+bool health_on_loss(struct health *h, uint32_t loss_ppm, bool others, uint64_t now)
 {
-	if (health_usable(h) && loss_ppm >= HEALTH_FAILING_PPM) {
+	if (health_usable(h) && others && loss_ppm >= HEALTH_FAILING_PPM) {
 		h->lossy = true;
 		h->lossy_since = now;
 		return go_down(h, now);

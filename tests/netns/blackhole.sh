@@ -6,7 +6,8 @@
 # path down for its loss, path 2 stayed up (degraded) with its share of every flow, and
 # a bond of 20 + 20 Mbit/s moved 0.25 Mbit/s of TCP. Now: path 2 goes down, says why,
 # stays down while its probes, padded to full frames, are lost, the transfer goes on
-# over path 1, and path 2 comes back once the hole is gone.
+# over path 1, and path 2 comes back once the hole is gone. With the hole on both
+# paths, the last one left stays in use for what passes.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/wan.sh"
 need_root
@@ -75,4 +76,17 @@ check "path 2 comes back up within 5 s of the repair" [ -n "$back" ]
 before=$(tx 2)
 sleep 1
 check "and carries traffic again" [ $(($(tx 2) - before)) -gt 500000 ]
+
+# The hole on both paths: the last path left is not taken down for its loss, so the
+# small packets that pass still cross (before, a path MTU black hole on every path left
+# the tunnel up for them too).
+for port in a1 b1 a2 b2; do nsW ip link set "$port" mtu 1400; done
+bg_start B timeout 8 socat -u TCP4-LISTEN:7003,reuseaddr,bind="$TUN_V4_B" /dev/null
+wait_listen B 7003 || die "socat listener"
+bg_start A timeout 8 socat -u /dev/zero "TCP4:$TUN_V4_B:7003"
+sleep 4
+states=$(na_status A | jq -r '[.paths[].state] | join(" ")')
+log "the hole on both paths: A's paths are $states"
+check "one path is still in use (up or degraded)" grep -qE "up|degraded" <<<"$states"
+check "small packets still cross the tunnel" wait_ping A "$TUN_V4_B" 3
 finish

@@ -152,19 +152,19 @@ START_TEST(loss_degrades_with_hysteresis)
 	struct health h;
 
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
-	ck_assert(!health_on_loss(&h, HEALTH_DEGRADED_PPM - 1, 0));
-	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, 0));
+	ck_assert(!health_on_loss(&h, HEALTH_DEGRADED_PPM - 1, true, 0));
+	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, true, 0));
 	ck_assert_int_eq(h.state, PATH_DEGRADED);
 	ck_assert(health_usable(&h));
-	ck_assert(!health_on_loss(&h, HEALTH_RECOVERED_PPM, 0)); /* between the thresholds: stays */
-	ck_assert(health_on_loss(&h, HEALTH_RECOVERED_PPM - 1, 0));
+	ck_assert(!health_on_loss(&h, HEALTH_RECOVERED_PPM, true, 0)); /* between the thresholds: stays */
+	ck_assert(health_on_loss(&h, HEALTH_RECOVERED_PPM - 1, true, 0));
 	ck_assert_int_eq(h.state, PATH_UP);
 	/* A degraded path still goes down when silent. */
-	health_on_loss(&h, HEALTH_FAILING_PPM - 1, 0);
+	health_on_loss(&h, HEALTH_FAILING_PPM - 1, true, 0);
 	ck_assert_int_eq(h.state, PATH_DEGRADED);
 	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
 	ck_assert_int_eq(h.state, PATH_DOWN);
-	ck_assert(!health_on_loss(&h, 0, 0)); /* loss never brings a down path up */
+	ck_assert(!health_on_loss(&h, 0, true, 0)); /* loss never brings a down path up */
 	ck_assert_int_eq(h.state, PATH_DOWN);
 }
 END_TEST
@@ -174,7 +174,7 @@ START_TEST(a_path_that_loses_half_its_frames_is_down)
 	struct health h;
 
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
-	ck_assert(health_on_loss(&h, HEALTH_FAILING_PPM, 10 * MS));
+	ck_assert(health_on_loss(&h, HEALTH_FAILING_PPM, true, 10 * MS));
 	ck_assert_int_eq(h.state, PATH_DOWN);
 	ck_assert(!health_usable(&h));
 	ck_assert_uint_eq(h.flaps, 1);
@@ -190,13 +190,20 @@ START_TEST(a_path_that_loses_half_its_frames_is_down)
 	ck_assert(health_on_rx(&h, 1300 * MS)); /* heard without a gap all along */
 	ck_assert_int_eq(h.state, PATH_UP);
 	/* Down again soon after: a flap, so the hold doubles; from degraded as from up. */
-	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, 1400 * MS));
+	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, true, 1400 * MS));
 	ck_assert_int_eq(h.state, PATH_DEGRADED);
-	ck_assert(health_on_loss(&h, 1000000, 1500 * MS));
+	ck_assert(health_on_loss(&h, 1000000, true, 1500 * MS));
 	ck_assert_int_eq(h.state, PATH_DOWN);
 	ck_assert_uint_eq(h.hold, 300 * MS);
-	ck_assert(!health_on_loss(&h, 1000000, 1600 * MS)); /* already down: no second failure */
+	ck_assert(!health_on_loss(&h, 1000000, true, 1600 * MS)); /* already down: no second failure */
 	ck_assert_uint_eq(h.flaps, 2);
+	/* The last path left is not taken down for its loss: what gets through is all there is. */
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_on_loss(&h, 1000000, false, 10 * MS));
+	ck_assert_int_eq(h.state, PATH_DEGRADED);
+	ck_assert(!health_on_loss(&h, 1000000, false, 20 * MS));
+	ck_assert(health_on_loss(&h, 1000000, true, 30 * MS)); /* another path came up */
+	ck_assert_int_eq(h.state, PATH_DOWN);
 	/* Down for silence is not down for loss. */
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
 	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
@@ -373,9 +380,9 @@ START_TEST(state_since_follows_every_change)
 
 	health_init(&h, true, 300 * MS, 150 * MS, 7 * MS);
 	ck_assert_uint_eq(h.state_since, 7 * MS);
-	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, 20 * MS));
+	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, true, 20 * MS));
 	ck_assert_uint_eq(h.state_since, 20 * MS);
-	ck_assert(health_on_loss(&h, 0, 30 * MS));
+	ck_assert(health_on_loss(&h, 0, true, 30 * MS));
 	ck_assert_uint_eq(h.state_since, 30 * MS);
 	ck_assert(health_tick(&h, 400 * MS, 0, NULL, 0));
 	ck_assert_uint_eq(h.state_since, 400 * MS);
