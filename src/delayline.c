@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
+
 struct delayline_slot {
 	uint32_t next;
 	uint32_t len;
@@ -18,7 +20,7 @@ bool delayline_init(struct delayline *d, size_t slot_size, unsigned nslots)
 	if (!slot_size || !nslots)
 		return false;
 	d->data = malloc(slot_size * nslots);
-	d->slot = calloc(nslots, sizeof(*d->slot));
+	d->slot = pool_calloc(nslots, sizeof(*d->slot));
 	if (!d->data || !d->slot) {
 		delayline_free(d);
 		return false;

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "netlink.h"
+#include "pool.h"
 #include "slowpath.h"
 #include "tun.h"
 
@@ -174,6 +175,11 @@ bool link_open(struct link *l, const struct conf *c, uint64_t now, char *err, si
 		link_close(l);
 		return false;
 	}
+	/* The part of each batch buffer a frame of this MTU fills, resident from the start (pool.h). */
+	for (unsigned i = 0; i < LINK_TUN_BATCH; i++)
+		pool_touch(l->tx_buf + i * l->slot, WIRE_HEADER_LEN + l->mtu + WIRE_TAG_LEN);
+	for (unsigned i = 0; i < PATH_BATCH; i++)
+		pool_touch(l->rx.buf + i * l->rx.slot, WIRE_HEADER_LEN + l->mtu + WIRE_TAG_LEN);
 	return true;
 }
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
+
 /*
  * A held packet sits on two doubly linked lists: its bucket's, in sequence order, and
  * one across all buckets in arrival order. The first lets a gap that fills release
@@ -107,8 +109,8 @@ bool reorder_init(struct reorder *r, size_t slot_size, unsigned nslots)
 	if (slot_size == 0 || slot_size > UINT32_MAX || nslots == 0 || nslots > REORDER_SLOTS_MAX)
 		return false;
 	r->data = malloc(slot_size * nslots);
-	r->slot = calloc(nslots, sizeof(*r->slot));
-	r->delivered = calloc(REORDER_BUCKETS * DELIVERED_WORDS, sizeof(uint64_t));
+	r->slot = pool_calloc(nslots, sizeof(*r->slot));
+	r->delivered = pool_calloc(REORDER_BUCKETS * DELIVERED_WORDS, sizeof(uint64_t));
 	if (!r->data || !r->slot || !r->delivered) {
 		reorder_free(r);
 		return false;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
+
 struct resend_slot {
 	uint64_t sent_at;
 	uint32_t path_seq;
@@ -24,7 +26,7 @@ bool resend_init(struct resend *r, unsigned npaths, unsigned depth, size_t slot_
 	    slot_size > WIRE_MAX_PAYLOAD)
 		return false;
 	r->data = malloc(n * slot_size);
-	r->slot = calloc(n, sizeof(*r->slot));
+	r->slot = pool_calloc(n, sizeof(*r->slot));
 	if (!r->data || !r->slot) {
 		resend_free(r);
 		return false;
