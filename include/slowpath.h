@@ -13,14 +13,20 @@
  * packets of every flow it shares out of order, and each flow goes at the pace its
  * slowest path's RTT allows: 20 + 20 Mbit/s, path 2's delay from 20 to 300 ms
  * mid-transfer, CUBIC went from 36-44 Mbit/s to 5, against 18 on path 1 alone (at 100 ms,
- * RTT 180 ms above path 1's: 22-28 Mbit/s; at 120 ms: 5-11). Such a path is slow: it
+ * RTT 180 ms above path 1's: 22-28 Mbit/s; at 120 ms: 5-11 in one run, 17-22 in another;
+ * at 150 ms, 11-17). Such a path is slow: it
  * leaves the schedule while another path is up, and returns when its smoothed RTT is
  * within SLOWPATH_BACK_NS of the fastest's base again. Against the fastest path's base
  * RTT, not its smoothed one: the queue a flow builds on that path came and went, and
  * the slow path left and returned with it (path 2 at 120 ms: 27 to 107 ms on path 1).
  */
-#define SLOWPATH_LEAVE_NS (200ull * 1000000ull) /* RTT above the fastest path's that makes a path slow */
-#define SLOWPATH_BACK_NS (150ull * 1000000ull)  /* ... and within which it is not any more */
+/*
+ * RTT above the fastest path's base that makes a path slow, and within which it is not
+ * any more. Its own queue counts: at 200 ms, path 2 at 100 ms (180 above, and its queue)
+ * stood by and the transfer made 17 Mbit/s, against 22-28 with it.
+ */
+#define SLOWPATH_LEAVE_NS (250ull * 1000000ull)
+#define SLOWPATH_BACK_NS (200ull * 1000000ull)
 
 /*
  * Updates slow[i] for the `npaths` paths. Among the candidates (candidate[i]: usable,

@@ -8,6 +8,7 @@
 #include "flow.h"
 #include "link.h"
 #include "log.h"
+#include "slowpath.h"
 #include "tcpseg.h"
 
 uint32_t link_stamp(uint64_t now)
@@ -484,7 +485,7 @@ static void note_owd(struct link *l, unsigned i, uint32_t peer_stamp, uint64_t n
 }
 
 /*
- * Is path i's smoothed one-way delay more than LINK_EQUALIZE_MAX_NS above the lowest
+ * Is path i's smoothed one-way delay more than half SLOWPATH_LEAVE_NS above the lowest
  * usable path's base (its delay without a queue)? The peer then takes it for too slow
  * for data (slowpath.h), though this end's RTTs may not say so. The base, not the
  * smoothed delay: the fastest path's queue of the peer's data comes and goes.
@@ -506,7 +507,7 @@ static bool far_behind(const struct link *l, unsigned i)
 			lowest = base;
 		any = true;
 	}
-	return (int32_t)(l->owd[i] - lowest) > (int32_t)(LINK_EQUALIZE_MAX_NS / 1000);
+	return (int32_t)(l->owd[i] - lowest) > (int32_t)(SLOWPATH_LEAVE_NS / 2 / 1000);
 }
 
 /*

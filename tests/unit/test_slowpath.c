@@ -8,16 +8,16 @@
 START_TEST(a_path_far_above_the_fastest_base_is_slow_until_near_it_again)
 {
 	bool cand[3] = { true, true, true }, slow[3] = { false, false, false };
-	uint64_t rtt[3] = { 20 * MS, 40 * MS, 220 * MS }, base[3] = { 20 * MS, 40 * MS, 200 * MS };
+	uint64_t rtt[3] = { 20 * MS, 40 * MS, 270 * MS }, base[3] = { 20 * MS, 40 * MS, 200 * MS };
 
-	ck_assert_uint_eq(slowpath_update(3, cand, rtt, base, slow), 0); /* 200 ms above: not yet */
-	rtt[2] = 221 * MS;
+	ck_assert_uint_eq(slowpath_update(3, cand, rtt, base, slow), 0); /* 250 ms above: not yet */
+	rtt[2] = 271 * MS;
 	ck_assert_uint_eq(slowpath_update(3, cand, rtt, base, slow), 1u << 2);
 	ck_assert(!slow[0] && !slow[1] && slow[2]);
-	rtt[2] = 171 * MS; /* between the thresholds: stays */
+	rtt[2] = 221 * MS; /* between the thresholds: stays */
 	ck_assert_uint_eq(slowpath_update(3, cand, rtt, base, slow), 0);
 	ck_assert(slow[2]);
-	rtt[2] = 170 * MS;
+	rtt[2] = 220 * MS;
 	ck_assert_uint_eq(slowpath_update(3, cand, rtt, base, slow), 1u << 2);
 	ck_assert(!slow[2]);
 }
@@ -26,7 +26,7 @@ END_TEST
 START_TEST(the_fastest_paths_queue_does_not_bring_a_slow_path_back)
 {
 	bool cand[2] = { true, true }, slow[2] = { false, false };
-	uint64_t rtt[2] = { 27 * MS, 240 * MS }, base[2] = { 20 * MS, 40 * MS };
+	uint64_t rtt[2] = { 27 * MS, 290 * MS }, base[2] = { 20 * MS, 40 * MS };
 
 	ck_assert_uint_eq(slowpath_update(2, cand, rtt, base, slow), 1u << 1);
 	rtt[0] = 107 * MS; /* a flow's queue on path 1 */
