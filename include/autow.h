@@ -16,7 +16,8 @@
 						 /* as the least queued other path's: a short-queue sender (BBR) */
 #define AUTOW_STANDING_NS (2ull * 1000000ull)   /* a standing queue that means a path never idled, */
 #define AUTOW_FRAME_BITS (1500u * 8u)           /* beyond the transmission of a frame this large */
-#define AUTOW_LOSS_PPM 20000                    /* loss that means a path is full (2 %) */
+#define AUTOW_LOSS_PPM 20000                    /* loss that means a path is full (2 %), */
+						 /* decayed and over the revision's reports */
 #define AUTOW_GROWTH_PERCENT 10                 /* a path with room gets this much more each revision, */
 #define AUTOW_GROWTH_STEPS 3                    /* ... up to 3 times as much in a run of revisions with room
 						 * while another path was full */
@@ -34,7 +35,9 @@ struct autow_sample {
 	bool have_queue;   /* the peer reported the path's standing queue since the last revision: */
 	uint64_t queue_ns; /* the least it reported (probe_on_delay), */
 	uint64_t queue_rate_bps; /* and the rate it received at over the same reports (0: unknown) */
-	uint32_t loss_ppm;
+	bool have_queue_loss;
+	uint32_t queue_loss_ppm; /* and the loss over them */
+	uint32_t loss_ppm;       /* decayed over about 8 reports */
 };
 
 /*

@@ -61,7 +61,16 @@ struct probe {
 	bool queue_pending;         /* one came since probe_take_queue ... */
 	uint32_t queue_least_us;    /* ... and the least of them */
 	bool have_take_mark;        /* the latest report when probe_take_queue last looked: */
-	uint32_t take_mark_stamp_us, take_mark_bytes; /* the peer's stamp and rx_bytes then */
+	uint32_t take_mark_stamp_us, take_mark_bytes; /* the peer's stamp and rx_bytes then, */
+	uint32_t take_mark_frames, take_mark_seq;     /* and its rx_frames and rx_highest_seq */
+};
+
+/* What the reports since the last probe_take_queue tell (see there). */
+struct probe_take {
+	uint64_t queue_ns; /* the least standing queue */
+	uint64_t rate_bps; /* the rate received at; 0: unknown */
+	bool have_loss;
+	uint32_t loss_ppm; /* frames lost among those sent over the same reports */
 };
 
 /* Quiet: both ways under this share of the path's highest rate so far, or under the floor. */
@@ -95,13 +104,16 @@ void probe_report(struct probe *pr, uint64_t now, struct wire_probe *out);
 
 /*
  * The least standing queue the peer reported on the path since the last call, in ns,
- * and the rate the peer received at over the same reports (bits per second, unsmoothed;
- * 0 if they span under PROBE_TAKE_MIN_US of the peer's clock). False when no report
- * told a queue (an idle path, or no report came). While the queue never drained, the
- * path never idled: that rate is its capacity.
+ * and over the same reports the rate the peer received at (bits per second,
+ * unsmoothed) and the loss, unless they span under PROBE_TAKE_MIN_US of the peer's
+ * clock or PROBE_TAKE_MIN_FRAMES frames sent. False when no report told a queue (an
+ * idle path, or no report came). While the queue never drained, the path never idled:
+ * that rate is its capacity. The loss is what goes on now; probe_loss_ppm's decayed
+ * one still shows a burst for a second after it.
  */
-bool probe_take_queue(struct probe *pr, uint64_t *queue_ns, uint64_t *rate_bps);
+bool probe_take_queue(struct probe *pr, struct probe_take *take);
 #define PROBE_TAKE_MIN_US 50000u
+#define PROBE_TAKE_MIN_FRAMES 16u
 
 /*
  * The peer's report arrived at `now` in a keepalive stamped `stamp_us` by the peer; `now_stamp_us` is this

@@ -72,6 +72,7 @@ static void auto_weights(struct link *l, uint64_t now)
 		return;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		struct probe *pr = &l->probe[i];
+		struct probe_take take;
 
 		s[i] = (struct autow_sample){
 			.usable = health_usable(&l->health[i]) && pr->have_rtt,
@@ -82,7 +83,11 @@ static void auto_weights(struct link *l, uint64_t now)
 			.rttvar_ns = pr->rttvar,
 			.loss_ppm = probe_loss_ppm(pr),
 		};
-		s[i].have_queue = probe_take_queue(pr, &s[i].queue_ns, &s[i].queue_rate_bps);
+		s[i].have_queue = probe_take_queue(pr, &take);
+		s[i].queue_ns = take.queue_ns;
+		s[i].queue_rate_bps = take.rate_bps;
+		s[i].have_queue_loss = take.have_loss;
+		s[i].queue_loss_ppm = take.loss_ppm;
 	}
 	if (!autow_update(&l->autow, s, now, w))
 		return;

@@ -238,20 +238,29 @@ void probe_on_report(struct probe *pr, const struct wire_probe *rep, uint32_t st
 	pr->have_report = true;
 }
 
-bool probe_take_queue(struct probe *pr, uint64_t *queue_ns, uint64_t *rate_bps)
+bool probe_take_queue(struct probe *pr, struct probe_take *take)
 {
 	bool pending = pr->queue_pending;
 	uint32_t span = pr->last_stamp_us - pr->take_mark_stamp_us;
+	bool measured = pending && pr->have_take_mark && span >= PROBE_TAKE_MIN_US && span <= RATE_GAP_MAX_US;
+	int64_t sent = diff32(pr->last.rx_highest_seq, pr->take_mark_seq);
+	int64_t heard = diff32(pr->last.rx_frames, pr->take_mark_frames);
 
-	*queue_ns = (uint64_t)pr->queue_least_us * 1000;
-	*rate_bps = 0;
-	if (pending && pr->have_take_mark && span >= PROBE_TAKE_MIN_US && span <= RATE_GAP_MAX_US)
-		*rate_bps = (uint64_t)(uint32_t)(pr->last.rx_bytes - pr->take_mark_bytes) * 8 * 1000000 / span;
+	*take = (struct probe_take){ .queue_ns = (uint64_t)pr->queue_least_us * 1000 };
+	if (measured)
+		take->rate_bps = (uint64_t)(uint32_t)(pr->last.rx_bytes - pr->take_mark_bytes) * 8 * 1000000 / span;
+	if (measured && sent >= PROBE_TAKE_MIN_FRAMES && heard >= 0) {
+		take->have_loss = true;
+		/* Late frames of the span before can make heard exceed sent: no loss. */
+		take->loss_ppm = heard >= sent ? 0 : (uint32_t)((sent - heard) * 1000000 / sent);
+	}
 	pr->queue_pending = false;
 	if (pr->have_report) {
 		pr->have_take_mark = true;
 		pr->take_mark_stamp_us = pr->last_stamp_us;
 		pr->take_mark_bytes = pr->last.rx_bytes;
+		pr->take_mark_frames = pr->last.rx_frames;
+		pr->take_mark_seq = pr->last.rx_highest_seq;
 	}
 	return pending;
 }
@@ -270,4 +279,5 @@ void probe_forget_loss(struct probe *pr)
 	pr->lost_acc = 0;
 	pr->sent_acc = 0;
 	pr->loss_rebase = true;
+	pr->have_take_mark = false; /* nor is the span over the outage measured */
 }

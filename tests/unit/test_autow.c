@@ -517,6 +517,59 @@ START_TEST(the_first_revision_reads_the_rates_over_its_own_reports)
 }
 END_TEST
 
+/*
+ * A BBR start-up at 1:1 on agg-slow (7.5 + 2.5 Mbit/s), as traced: path 2 overflows
+ * and loses 4.3 %, then the sender backs off, and a revision later path 2 delivers 1.34
+ * Mbit/s with no queue, losing 0.5 % now while the decayed loss still reads 2.4 %. That
+ * is no full path worth 1.34: the split stays near 70:30. A loss that goes on is.
+ */
+static void startup_overflow(struct autow *a, uint32_t *w, struct autow_sample *s)
+{
+	const uint32_t configured[2] = { 5000, 5000 };
+
+	w[0] = w[1] = 5000;
+	autow_init(a, 2, configured, 0);
+	both_reported(s, MS / 10, 2970000, MS / 10, 1470000);
+	ck_assert(autow_update(a, s, AUTOW_INTERVAL_NS, w));
+	both_reported(s, 0, 2970000, 32600 * MS / 1000, 2450000);
+	s[0].rate_bps = 2380000; /* the smoothed rates lag */
+	s[1].rate_bps = 1600000;
+	s[1].loss_ppm = 42591;
+	s[1].have_queue_loss = true;
+	s[1].queue_loss_ppm = 43000;
+	ck_assert(autow_update(a, s, 2 * AUTOW_INTERVAL_NS, w));
+	ck_assert_uint_eq(a->capacity[1], 2450000);
+	both_reported(s, 0, 2540000, MS / 10, 1340000);
+	s[0].rate_bps = 2100000;
+	s[1].rate_bps = 1420000;
+	s[1].loss_ppm = 23868;
+	s[1].have_queue_loss = true;
+	s[1].queue_loss_ppm = 5000;
+}
+
+START_TEST(a_loss_that_is_over_does_not_mark_a_path_full)
+{
+	uint32_t w[2];
+	struct autow_sample s[2];
+	struct autow a;
+
+	startup_overflow(&a, w, s);
+	ck_assert(autow_update(&a, s, 3 * AUTOW_INTERVAL_NS, w));
+	ck_assert_uint_ge(a.capacity[1], 2450000);
+	ck_assert_msg(share(w, 1, 2) > 0.25, "path 2 share %.3f", share(w, 1, 2));
+
+	startup_overflow(&a, w, s);
+	s[1].queue_loss_ppm = AUTOW_LOSS_PPM; /* still losing */
+	ck_assert(autow_update(&a, s, 3 * AUTOW_INTERVAL_NS, w));
+	ck_assert_uint_eq(a.capacity[1], 1340000);
+
+	startup_overflow(&a, w, s);
+	s[1].have_queue_loss = false; /* too few frames to tell: the decayed loss */
+	ck_assert(autow_update(&a, s, 3 * AUTOW_INTERVAL_NS, w));
+	ck_assert_uint_eq(a.capacity[1], 1340000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("autow");
@@ -537,6 +590,7 @@ int main(void)
 	tcase_add_test(tc, a_frame_s_own_transmission_is_no_standing_queue);
 	tcase_add_test(tc, a_path_just_full_is_not_given_share_for_a_drained_queue);
 	tcase_add_test(tc, the_first_revision_reads_the_rates_over_its_own_reports);
+	tcase_add_test(tc, a_loss_that_is_over_does_not_mark_a_path_full);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

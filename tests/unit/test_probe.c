@@ -357,7 +357,8 @@ START_TEST(the_standing_queue_is_the_least_delay_above_the_base)
 {
 	struct probe a, b;
 	struct wire_probe rep;
-	uint64_t now = 1000 * MS, q, bps;
+	uint64_t now = 1000 * MS;
+	struct probe_take t;
 	const uint32_t offset = 0xfffff000u; /* the clocks' offset: the delays wrap */
 
 	probe_init(&a);
@@ -385,7 +386,7 @@ START_TEST(the_standing_queue_is_the_least_delay_above_the_base)
 	ck_assert_uint_eq(rep.queue_us, WIRE_PROBE_NO_QUEUE);
 
 	/* The sender takes the least of the reports since it last looked, in ns. */
-	ck_assert(!probe_take_queue(&a, &q, &bps));
+	ck_assert(!probe_take_queue(&a, &t));
 	rep.echo_hold_us = WIRE_PROBE_NO_ECHO;
 	rep.queue_us = 15000;
 	probe_on_report(&a, &rep, 100, 5000, 0);
@@ -393,11 +394,11 @@ START_TEST(the_standing_queue_is_the_least_delay_above_the_base)
 	probe_on_report(&a, &rep, 200, 5100, 0);
 	rep.queue_us = WIRE_PROBE_NO_QUEUE;
 	probe_on_report(&a, &rep, 300, 5200, 0);
-	ck_assert(probe_take_queue(&a, &q, &bps));
-	ck_assert_uint_eq(q, 12 * MS);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert_uint_eq(t.queue_ns, 12 * MS);
 	ck_assert(a.have_queue);
 	ck_assert_uint_eq(a.queue_reported_us, 12000);
-	ck_assert(!probe_take_queue(&a, &q, &bps));
+	ck_assert(!probe_take_queue(&a, &t));
 }
 END_TEST
 
@@ -405,14 +406,14 @@ START_TEST(the_capacity_rate_spans_the_same_reports)
 {
 	struct probe a;
 	struct wire_probe rep = { .echo_hold_us = WIRE_PROBE_NO_ECHO };
-	uint64_t q, bps;
+	struct probe_take t;
 
 	probe_init(&a);
 	rep.rx_bytes = 1000;
 	rep.queue_us = 5000;
 	probe_on_report(&a, &rep, 1000000, 7000, 0);
-	ck_assert(probe_take_queue(&a, &q, &bps));
-	ck_assert_uint_eq(bps, 0); /* no earlier look to measure from */
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert_uint_eq(t.rate_bps, 0); /* no earlier look to measure from */
 	/* 312500 bytes over the peer's 250 ms since: 10 Mbit/s; our clock plays no part. */
 	rep.rx_bytes = 126000;
 	rep.queue_us = 4000;
@@ -420,16 +421,75 @@ START_TEST(the_capacity_rate_spans_the_same_reports)
 	rep.rx_bytes = 313500;
 	rep.queue_us = 3000;
 	probe_on_report(&a, &rep, 1250000, 9100, 0);
-	ck_assert(probe_take_queue(&a, &q, &bps));
-	ck_assert_uint_eq(q, 3 * MS);
-	ck_assert_uint_eq(bps, 10000000);
-	ck_assert(!probe_take_queue(&a, &q, &bps));
-	ck_assert_uint_eq(bps, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert_uint_eq(t.queue_ns, 3 * MS);
+	ck_assert_uint_eq(t.rate_bps, 10000000);
+	ck_assert(!probe_take_queue(&a, &t));
+	ck_assert_uint_eq(t.rate_bps, 0);
 	/* Reports too close together tell no rate. */
 	rep.rx_bytes = 400000;
 	probe_on_report(&a, &rep, 1290000, 9200, 0);
-	ck_assert(probe_take_queue(&a, &q, &bps));
-	ck_assert_uint_eq(bps, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert_uint_eq(t.rate_bps, 0);
+}
+END_TEST
+
+/*
+ * The loss over the reports since the last look is what goes on now: a burst of loss
+ * still shows in the decayed sum a revision later, not here. Too few frames tell none,
+ * and neither does a span across a path's outage.
+ */
+START_TEST(the_loss_now_spans_the_same_reports)
+{
+	struct probe a;
+	struct wire_probe rep = { .echo_hold_us = WIRE_PROBE_NO_ECHO, .queue_us = 1000 };
+	struct probe_take t;
+
+	probe_init(&a);
+	probe_on_report(&a, &rep, 1000000, 7000, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert(!t.have_loss); /* no earlier look */
+	/* A burst: 200 sent, 180 heard. */
+	rep.rx_highest_seq = 200;
+	rep.rx_frames = 180;
+	probe_on_report(&a, &rep, 1250000, 7250, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert(t.have_loss);
+	ck_assert_uint_eq(t.loss_ppm, 100000);
+	/* Then 200 more and every one heard: none now, while the decayed loss still shows it. */
+	rep.rx_highest_seq = 400;
+	rep.rx_frames = 380;
+	probe_on_report(&a, &rep, 1500000, 7500, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert(t.have_loss);
+	ck_assert_uint_eq(t.loss_ppm, 0);
+	ck_assert_uint_gt(probe_loss_ppm(&a), 20000);
+	/* Late frames of the span before: more heard than sent is no loss, not a wrap. */
+	rep.rx_highest_seq = 420;
+	rep.rx_frames = 405;
+	probe_on_report(&a, &rep, 1750000, 7750, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert(t.have_loss);
+	ck_assert_uint_eq(t.loss_ppm, 0);
+	/* Too few frames to tell. */
+	rep.rx_highest_seq = 420 + PROBE_TAKE_MIN_FRAMES - 1;
+	rep.rx_frames = 405;
+	probe_on_report(&a, &rep, 2000000, 8000, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert(!t.have_loss);
+	/* Frames sent into an outage are no loss of the span after the path's return. */
+	probe_forget_loss(&a);
+	rep.rx_highest_seq = 1000;
+	rep.rx_frames = 500;
+	probe_on_report(&a, &rep, 2250000, 8250, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert(!t.have_loss);
+	rep.rx_highest_seq = 1100;
+	rep.rx_frames = 598;
+	probe_on_report(&a, &rep, 2500000, 8500, 0);
+	ck_assert(probe_take_queue(&a, &t));
+	ck_assert(t.have_loss);
+	ck_assert_uint_eq(t.loss_ppm, 20000);
 }
 END_TEST
 
@@ -455,6 +515,7 @@ int main(void)
 	tcase_add_test(tc, too_few_quiet_samples_leave_the_base_rtt);
 	tcase_add_test(tc, the_standing_queue_is_the_least_delay_above_the_base);
 	tcase_add_test(tc, the_capacity_rate_spans_the_same_reports);
+	tcase_add_test(tc, the_loss_now_spans_the_same_reports);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
