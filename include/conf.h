@@ -49,6 +49,7 @@ struct conf_path {
 	struct endpoint local;  /* port 0: any (initiating side) */
 	struct endpoint remote; /* len 0: learned from the peer's packets */
 	uint32_t weight;
+	bool weight_given;     /* weight was set: weights = "auto" starts from it, not from trains */
 	bool backup;           /* carries traffic only while no other path is up */
 	char device[IFNAMSIZ]; /* "" when not bound to a device */
 	uint32_t table;           /* policy routing table for this path's source address; 0: chosen by up */

@@ -205,6 +205,7 @@ static bool read_path(struct reader *r, const config_setting_t *g, unsigned inde
 	p->weight = 1;
 	if ((s = config_setting_get_member(g, "weight")) && !get_uint(r, s, 1, SCHED_MAX_WEIGHT, &p->weight))
 		return false;
+	p->weight_given = s != NULL;
 	if ((s = config_setting_get_member(g, "device")) && !get_name(r, s, p->device))
 		return false;
 	if ((s = config_setting_get_member(g, "backup")) && !get_bool(r, s, &p->backup))

@@ -109,7 +109,8 @@ static void print_path(FILE *out, const struct conf_path *p, bool last)
 	fprintf(out, "  { name = \"%s\"; local = \"%s\";", p->name, addr_format(&p->local, buf, sizeof(buf)));
 	if (p->remote.len)
 		fprintf(out, " remote = \"%s\";", addr_format(&p->remote, buf, sizeof(buf)));
-	fprintf(out, " weight = %u;", p->weight);
+	if (p->weight_given) /* left out, it stays so: weights = "auto" then starts from capacity trains */
+		fprintf(out, " weight = %u;", p->weight);
 	if (p->backup)
 		fprintf(out, " backup = true;");
 	if (p->device[0])
