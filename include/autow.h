@@ -101,4 +101,12 @@ bool autow_due(const struct autow *a, uint64_t now);
  */
 bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, uint32_t *weights);
 
+/*
+ * Before any traffic was measured, the usable paths' capacity trains (train.h), once
+ * every one of them (two at least) has a rate: the estimates start from those rates
+ * instead of the configured weights. Returns true and fills weights when they do; false
+ * while a rate is missing, and for good once traffic was measured.
+ */
+bool autow_seed(struct autow *a, const bool *usable, const uint64_t *train_bps, uint32_t *weights);
+
 #endif

@@ -34,7 +34,8 @@
  */
 #define HS_FEATURE_EXPRESS 0x01u /* WIRE_EXPRESS frames (express.h) */
 #define HS_FEATURE_PADDED 0x02u  /* keepalives padded beyond their report (a down path's, link_send_keepalive) */
-#define HS_FEATURES (HS_FEATURE_EXPRESS | HS_FEATURE_PADDED) /* what this build takes */
+#define HS_FEATURE_TRAIN 0x04u  /* capacity trains (train.h): timed, and their rates reported after the report */
+#define HS_FEATURES (HS_FEATURE_EXPRESS | HS_FEATURE_PADDED | HS_FEATURE_TRAIN) /* what this build takes */
 
 /* MAC keys derived once from the pre-shared key; one per message kind, so neither can be reflected as the other. */
 struct hs_keys {

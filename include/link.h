@@ -24,6 +24,7 @@
 #include "sched.h"
 #include "session.h"
 #include "status.h"
+#include "train.h"
 
 #define LINK_TUN_BATCH 64 /* inner packets read from the TUN per wake-up */
 /* A path that carries data is probed LINK_BUSY_PROBE_DIVISOR times as often by the peer
@@ -100,6 +101,12 @@ struct link {
 	uint64_t keepalives[WIRE_MAX_PATHS], keepalives_spared[WIRE_MAX_PATHS]; /* sent; left out for data */
 	uint64_t fast_acks_sent[WIRE_MAX_PATHS], fast_acks_received[WIRE_MAX_PATHS]; /* WIRE_EXPRESS frames */
 	bool slow[WIRE_MAX_PATHS]; /* too slow to share a flow with the fastest path (slowpath.h) */
+	/* Capacity trains (train.h): the peer's heard on each path, and ours with the rate it reported. */
+	struct train_rx train_rx[WIRE_MAX_PATHS];
+	unsigned train_tries[WIRE_MAX_PATHS];
+	uint32_t train_seq[WIRE_MAX_PATHS];  /* the path_seq of our latest train's first frame */
+	uint64_t train_next[WIRE_MAX_PATHS]; /* when another may go */
+	uint64_t train_bps[WIRE_MAX_PATHS];  /* its rate; 0: none reported yet */
 	int ack_path; /* the path bare TCP ACKs took last (express.h); -1: none yet */
 	struct express_bar ack_bar[WIRE_MAX_PATHS];
 	uint64_t data_rx_at[WIRE_MAX_PATHS];  /* when data last arrived on the path */
@@ -250,6 +257,19 @@ void link_fill_data_header(struct link *l, struct path *p, uint8_t type, uint8_t
 			   uint16_t flow_seq, uint32_t stamp_us, uint8_t *frame);
 /* Seals and sends a keepalive on p under the current session (nothing when there is none). */
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now);
+/* Writes a keepalive's plaintext for path i to session s's peer at out: the path report, and the
+ * latest train result where the peer takes it; returns its length. The next report starts afresh. */
+size_t link_keepalive_report(struct link *l, const struct session *s, unsigned i, uint64_t now, uint8_t *out);
+
+/* Capacity trains (linktrain.c, train.h). Sends one on path i when weights = "auto" wants it. */
+void link_train_tick(struct link *l, unsigned i, uint64_t now);
+/*
+ * A frame of the peer's train (flow_seq 1 .. TRAIN_FRAMES of a keepalive) was read at now. Frames
+ * read in one batch share a time, so a train fast enough to come in one batch tells no rate.
+ */
+void link_train_frame(struct link *l, struct path *p, const struct wire_header *h, size_t len, uint64_t now);
+/* The train result after the peer's report on path i (WIRE_TRAIN_RESULT_LEN bytes at in). */
+void link_train_result(struct link *l, unsigned i, const uint8_t *in);
 /* Tells the scheduler which paths to use: the up ones, and backup paths only while no other is up. */
 void link_schedule(struct link *l);
 

@@ -15,11 +15,13 @@
 #define WIRE_HS_INIT_LEN 80 /* payload of a handshake initiation */
 #define WIRE_HS_RESP_LEN 72 /* payload of a handshake response */
 #define WIRE_PROBE_LEN 24   /* plaintext of a keepalive: the path report below */
+#define WIRE_TRAIN_RESULT_LEN 8 /* after the report, to a peer that takes it (HS_FEATURE_TRAIN) */
 
 enum wire_type {
 	WIRE_DATA = 1,      /* sealed; the plaintext is one inner IPv4 or IPv6 packet */
 	WIRE_KEEPALIVE = 2, /* sealed path report; proves the path alive, teaches the peer our address;
-			     * zero padding may follow the report (HS_FEATURE_PADDED) */
+			     * a train result (HS_FEATURE_TRAIN) and zero padding (HS_FEATURE_PADDED) may
+			     * follow the report; flow_seq 1 .. TRAIN_FRAMES: a frame of a capacity train */
 	WIRE_HS_INIT = 3,   /* unsealed, MACed: starts a key exchange */
 	WIRE_HS_RESP = 4,   /* unsealed, MACed: answers it */
 	WIRE_REPAIR = 5,    /* sealed; a data frame's inner packet resent: flow_seq and timestamp_us are the original's */
@@ -93,6 +95,18 @@ size_t wire_nack_encode(const struct wire_nack_entry *e, unsigned n, uint8_t *ou
 /* Reads a NACK payload of len bytes (which wire_decode checked) into e; returns the entries, 0 if any is malformed
  * (non-zero reserved bytes, or a count over WIRE_NACK_MAX_COUNT). */
 unsigned wire_nack_decode(const uint8_t *in, size_t len, struct wire_nack_entry *e);
+
+/*
+ * The rate of the latest capacity train heard on the path (train.h): the path_seq of
+ * its first frame and kbit/s, 0 for none. It follows the report in a keepalive; the
+ * zero padding of an older peer's keepalive reads as none.
+ */
+struct wire_train_result {
+	uint32_t first_seq;
+	uint32_t kbps;
+};
+void wire_train_result_encode(const struct wire_train_result *r, uint8_t out[WIRE_TRAIN_RESULT_LEN]);
+void wire_train_result_decode(const uint8_t in[WIRE_TRAIN_RESULT_LEN], struct wire_train_result *r);
 
 void wire_probe_encode(const struct wire_probe *p, uint8_t out[WIRE_PROBE_LEN]);
 void wire_probe_decode(const uint8_t in[WIRE_PROBE_LEN], struct wire_probe *p);

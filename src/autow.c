@@ -206,7 +206,7 @@ static uint64_t value(const struct autow *a, unsigned i, uint64_t per_configured
 	return per_configured_unit * a->configured[i];
 }
 
-static void to_weights(struct autow *a, const struct autow_sample *s, uint32_t *weights)
+static void to_weights(struct autow *a, const bool *usable, uint32_t *weights)
 {
 	uint64_t known = 0, known_units = 0, total = 0, unit, v[WIRE_MAX_PATHS];
 
@@ -217,18 +217,18 @@ static void to_weights(struct autow *a, const struct autow_sample *s, uint32_t *
 		}
 	unit = known_units ? known / known_units : 1;
 	for (unsigned i = 0; i < a->npaths; i++) {
-		v[i] = s[i].usable ? value(a, i, unit) : 0;
+		v[i] = usable[i] ? value(a, i, unit) : 0;
 		total += v[i];
 	}
 	for (unsigned i = 0; i < a->npaths; i++) {
 		uint64_t w = total ? v[i] * AUTOW_SCALE / total : a->configured[i];
 
 		/* A path down or idle keeps a weight of its own: it is scheduled again once up. */
-		if (!s[i].usable)
+		if (!usable[i])
 			w = a->configured[i];
 		weights[i] = (uint32_t)(w < 1 ? 1 : w > SCHED_MAX_WEIGHT ? SCHED_MAX_WEIGHT : w);
 		/* Only the estimated shares are on one scale; a configured one is no share_floor basis. */
-		a->weight[i] = s[i].usable ? weights[i] : 0;
+		a->weight[i] = usable[i] ? weights[i] : 0;
 	}
 }
 
@@ -261,7 +261,7 @@ static bool in_lull(struct autow *a, const struct autow_sample *s, uint64_t traf
 bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, uint32_t *weights)
 {
 	uint64_t traffic = 0;
-	bool full[WIRE_MAX_PATHS];
+	bool full[WIRE_MAX_PATHS], usable[WIRE_MAX_PATHS];
 
 	if (now < a->next_at)
 		return false;
@@ -283,6 +283,27 @@ bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, u
 		if (carrying(&s[i]) && !full[i])
 			estimate(a, i, &s[i], false, other_full, share_floor(a, i, full));
 	}
-	to_weights(a, s, weights);
+	for (unsigned i = 0; i < a->npaths; i++)
+		usable[i] = s[i].usable;
+	to_weights(a, usable, weights);
+	return true;
+}
+
+bool autow_seed(struct autow *a, const bool *usable, const uint64_t *train_bps, uint32_t *weights)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < a->npaths; i++) {
+		if (a->capacity[i])
+			return false; /* traffic was measured: it knows better */
+		if (usable[i] && !train_bps[i])
+			return false;
+		n += usable[i];
+	}
+	if (n < 2)
+		return false; /* one path's rate splits nothing */
+	for (unsigned i = 0; i < a->npaths; i++)
+		a->capacity[i] = usable[i] ? train_bps[i] : 0;
+	to_weights(a, usable, weights);
 	return true;
 }

@@ -62,24 +62,35 @@ size_t link_seal_frame(struct link *l, struct session *s, struct path *p, uint8_
  * return on the strength of small keepalives, only to lose the data again. A path down
  * for silence keeps them small: it may be a metered link that is merely cut.
  */
+size_t link_keepalive_report(struct link *l, const struct session *s, unsigned i, uint64_t now, uint8_t *out)
+{
+	struct wire_probe report;
+	struct wire_train_result train = { l->train_rx[i].result_seq, l->train_rx[i].result_kbps };
+
+	probe_report(&l->probe[i], now, &report);
+	l->next_report[i] = now + (uint64_t)l->conf.probe_interval * 1000000ull;
+	wire_probe_encode(&report, out);
+	if (!(s->peer_features & HS_FEATURE_TRAIN))
+		return WIRE_PROBE_LEN;
+	wire_train_result_encode(&train, out + WIRE_PROBE_LEN);
+	return WIRE_PROBE_LEN + WIRE_TRAIN_RESULT_LEN;
+}
+
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
 {
 	/* From a buffer of its own, outside any batch. */
 	uint8_t frame[WIRE_HEADER_LEN + CONF_MTU_MAX + WIRE_TAG_LEN];
 	struct session *s = session_for_tx(&l->keying.sessions);
-	struct wire_probe report;
-	size_t len = WIRE_PROBE_LEN;
+	size_t len;
 
 	if (!s || !p->remote.len)
 		return;
+	len = link_keepalive_report(l, s, p->index, now, frame + WIRE_HEADER_LEN);
 	if (l->health[p->index].lossy && (s->peer_features & HS_FEATURE_PADDED) && l->mtu > len) {
+		memset(frame + WIRE_HEADER_LEN + len, 0, l->mtu - len);
 		len = l->mtu;
-		memset(frame + WIRE_HEADER_LEN + WIRE_PROBE_LEN, 0, len - WIRE_PROBE_LEN);
 	}
-	probe_report(&l->probe[p->index], now, &report);
-	l->next_report[p->index] = now + (uint64_t)l->conf.probe_interval * 1000000ull;
 	l->keepalives[p->index]++;
-	wire_probe_encode(&report, frame + WIRE_HEADER_LEN);
 	path_queue(p, frame, link_seal_frame(l, s, p, WIRE_KEEPALIVE, len, 0, stamp(now), frame));
 	path_flush(p);
 }
@@ -265,7 +276,8 @@ static void note_alive(struct link *l, struct path *p, uint64_t now)
 }
 
 /* The peer's report on what it heard from us on p: round-trip time, loss, rate. */
-static void take_report(struct link *l, struct path *p, const uint8_t *payload, uint32_t peer_stamp, uint64_t now)
+static void take_report(struct link *l, struct path *p, const uint8_t *payload, size_t length, uint32_t peer_stamp,
+			uint64_t now)
 {
 	struct wire_probe rep;
 	struct health *h = &l->health[p->index];
@@ -279,6 +291,8 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 
 	wire_probe_decode(payload, &rep);
 	probe_on_report(pr, &rep, peer_stamp, stamp(now), reverse_queue);
+	if (length >= WIRE_PROBE_LEN + WIRE_TRAIN_RESULT_LEN)
+		link_train_result(l, p->index, payload + WIRE_PROBE_LEN);
 	link_update_slow(l);
 	if (pr->min_rtt_raised != raised)
 		log_info("path %s: base RTT now %.1f ms, the lowest while quiet for the last 10 s", p->conf->name,
@@ -753,8 +767,13 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 		l->data_rx_at[p->index] = now;
 		deliver_express(l, p->index, buf + WIRE_HEADER_LEN, h.length);
 	}
-	else if (h.type == WIRE_KEEPALIVE)
-		take_report(l, p, buf + WIRE_HEADER_LEN, h.timestamp_us, now);
+	else if (h.type == WIRE_KEEPALIVE) {
+		if (h.flow_seq)
+			link_train_frame(l, p, &h, len, now);
+		/* A train's frames after its first carry the same report: it is taken once. */
+		if (h.flow_seq <= 1)
+			take_report(l, p, buf + WIRE_HEADER_LEN, h.length, h.timestamp_us, now);
+	}
 	else if (h.type == WIRE_NACK)
 		link_repair_on_nack(l, buf + WIRE_HEADER_LEN, h.length, now);
 }

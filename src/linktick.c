@@ -60,6 +60,7 @@ static void probe_path(struct link *l, unsigned i, uint64_t now, uint64_t probe)
 	/* Down paths keep sending keepalives: that is how the peer learns they healed. */
 	if (due)
 		link_send_keepalive(l, &l->path[i], now);
+	link_train_tick(l, i, now);
 }
 
 /* weights = "auto": the scheduler's weights follow what the probes measure. */

@@ -184,6 +184,18 @@ void wire_probe_decode(const uint8_t in[WIRE_PROBE_LEN], struct wire_probe *p)
 	p->queue_us = get32(in + 20);
 }
 
+void wire_train_result_encode(const struct wire_train_result *r, uint8_t out[WIRE_TRAIN_RESULT_LEN])
+{
+	put32(out, r->first_seq);
+	put32(out + 4, r->kbps);
+}
+
+void wire_train_result_decode(const uint8_t in[WIRE_TRAIN_RESULT_LEN], struct wire_train_result *r)
+{
+	r->first_seq = get32(in);
+	r->kbps = get32(in + 4);
+}
+
 const char *wire_error_name(enum wire_error e)
 {
 	static const char *const names[WIRE_ERROR_COUNT] = {

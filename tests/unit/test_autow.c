@@ -570,6 +570,49 @@ START_TEST(a_loss_that_is_over_does_not_mark_a_path_full)
 }
 END_TEST
 
+/*
+ * Capacity trains before any traffic: once every usable path (two at least) has a rate,
+ * the estimates start from them; a path down waits for none; traffic measured first
+ * wins, and the trains no longer count.
+ */
+START_TEST(capacity_trains_seed_the_estimates_before_traffic)
+{
+	const uint32_t configured[3] = { 1, 1, 1 };
+	const bool usable[3] = { true, true, false };
+	uint64_t train[3] = { 7360000, 0, 0 };
+	uint32_t w[3] = { 1, 1, 1 };
+	struct autow_sample s[3];
+	struct autow a;
+
+	autow_init(&a, 3, configured, 0);
+	ck_assert(!autow_seed(&a, usable, train, w)); /* path 2's rate still missing */
+	ck_assert_uint_eq(w[0], 1);
+	train[1] = 2450000;
+	ck_assert(autow_seed(&a, usable, train, w));
+	ck_assert_msg(share(w, 0, 2) > 0.74 && share(w, 0, 2) < 0.76, "path 1 share %.3f", share(w, 0, 2));
+	ck_assert_uint_eq(w[2], 1); /* down: its configured weight, for when it comes up */
+	ck_assert_uint_eq(a.capacity[0], 7360000);
+	/* The first revision with traffic keeps that split while no path is full. */
+	for (unsigned i = 0; i < 3; i++)
+		s[i] = (struct autow_sample){ .usable = usable[i], .rate_bps = i ? 1000000 : 3000000,
+					      .min_rtt_ns = 20 * MS, .srtt_ns = 21 * MS, .rttvar_ns = MS / 2 };
+	s[2].rate_bps = 0;
+	ck_assert(autow_update(&a, s, AUTOW_INTERVAL_NS, w));
+	ck_assert_msg(share(w, 0, 2) > 0.74 && share(w, 0, 2) < 0.76, "path 1 share %.3f", share(w, 0, 2));
+	/* Measured now: a train that comes late changes nothing. */
+	ck_assert(!autow_seed(&a, usable, train, w));
+
+	/* One usable path alone splits nothing. */
+	autow_init(&a, 3, configured, 0);
+	train[1] = 0;
+	{
+		const bool one[3] = { true, false, false };
+
+		ck_assert(!autow_seed(&a, one, train, w));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("autow");
@@ -591,6 +634,7 @@ int main(void)
 	tcase_add_test(tc, a_path_just_full_is_not_given_share_for_a_drained_queue);
 	tcase_add_test(tc, the_first_revision_reads_the_rates_over_its_own_reports);
 	tcase_add_test(tc, a_loss_that_is_over_does_not_mark_a_path_full);
+	tcase_add_test(tc, capacity_trains_seed_the_estimates_before_traffic);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

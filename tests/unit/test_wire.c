@@ -239,12 +239,29 @@ START_TEST(probe_report_round_trip)
 }
 END_TEST
 
+START_TEST(train_result_round_trip)
+{
+	const struct wire_train_result in = { 0xfffffffe, 0x00012345 };
+	uint8_t buf[WIRE_TRAIN_RESULT_LEN], zero[WIRE_TRAIN_RESULT_LEN] = { 0 };
+	struct wire_train_result out;
+
+	wire_train_result_encode(&in, buf);
+	ck_assert_uint_eq(buf[0], 0xff);
+	ck_assert_uint_eq(buf[7], 0x45);
+	wire_train_result_decode(buf, &out);
+	ck_assert_mem_eq(&in, &out, sizeof(in));
+	wire_train_result_decode(zero, &out); /* an older peer's padding: no result */
+	ck_assert_uint_eq(out.kbps, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("wire");
 	TCase *tc = tcase_create("wire");
 
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, train_result_round_trip);
 	tcase_add_test(tc, encoding_is_big_endian);
 	tcase_add_test(tc, each_type_and_its_size);
 	tcase_add_test(tc, every_truncation_is_refused);

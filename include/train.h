@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Capacity trains: a few full-size keepalives sent back to back on a path. They leave
+ * the path's bottleneck one frame time apart, so their spacing at the far end is the
+ * path's rate before any traffic has filled it. weights = "auto" starts from these
+ * rates when no weight was configured (autow_seed).
+ */
+#ifndef NETAGG_TRAIN_H
+#define NETAGG_TRAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TRAIN_FRAMES 8                         /* frames per train, numbered 1 .. 8 in flow_seq */
+#define TRAIN_SPAN_MAX_NS (500ull * 1000000ull) /* a train spread wider than this tells no rate */
+#define TRAIN_TRIES 3                          /* trains per path when results do not come ... */
+#define TRAIN_RETRY_NS (1000ull * 1000000ull)  /* ... this long after the last */
+
+/* The receiving end's measurement of the trains on one path. */
+struct train_rx {
+	bool active;        /* frames 1 .. frames of a train came in order */
+	unsigned frames;
+	uint32_t first_seq; /* the path_seq of frame 1 */
+	uint64_t first_at;  /* when frame 1 arrived, ns */
+	uint64_t bytes;     /* datagram bytes of the frames after the first */
+	uint32_t result_seq;  /* the latest whole train's first path_seq, */
+	uint32_t result_kbps; /* and its rate in kbit/s (0: none yet), reported back */
+};
+
+/*
+ * Frame `index` (1 .. TRAIN_FRAMES) of a train arrived at `at` (ns; a clock that does not
+ * step during a train), with path_seq and len datagram bytes. A frame lost or out of
+ * order spoils its train. Returns true when it completed one: result_seq and
+ * result_kbps are its own.
+ */
+bool train_on_frame(struct train_rx *t, unsigned index, uint32_t path_seq, uint32_t len, uint64_t at);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Capacity trains, the receiving end: their spacing is the path's bottleneck rate. No I/O. */
+#include "train.h"
+
+bool train_on_frame(struct train_rx *t, unsigned index, uint32_t path_seq, uint32_t len, uint64_t at)
+{
+	uint64_t span, kbps;
+
+	if (index == 1) {
+		*t = (struct train_rx){ .active = true, .frames = 1, .first_seq = path_seq, .first_at = at,
+					.result_seq = t->result_seq, .result_kbps = t->result_kbps };
+		return false;
+	}
+	if (!t->active || index != t->frames + 1 || path_seq != t->first_seq + t->frames || at < t->first_at) {
+		t->active = false;
+		return false;
+	}
+	t->frames++;
+	t->bytes += len;
+	if (t->frames < TRAIN_FRAMES)
+		return false;
+	t->active = false;
+	span = at - t->first_at;
+	/* Frames that came together (no receive times, or a path faster than the clock can tell) tell no rate. */
+	if (span == 0 || span > TRAIN_SPAN_MAX_NS)
+		return false;
+	kbps = t->bytes * 8 * 1000000 / span;
+	if (kbps == 0 || kbps > UINT32_MAX)
+		return false;
+	t->result_seq = t->first_seq;
+	t->result_kbps = (uint32_t)kbps;
+	return true;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Capacity trains: with weights = "auto" and no weight given, each end sends a train of
+# full frames on every path once the paths are up, the other end times it, and the
+# weights start from the rates the trains crossed at, before any traffic (7.5 and 2.5
+# Mbit/s here: about 3:1 instead of 1:1). Configured weights are the start instead:
+# then no train goes.
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/wan.sh"
+need_root
+need_netagg
+need_cmd jq
+
+topo_create 2 v4
+wan_shape 1 both 7500kbit 10ms
+wan_shape 2 both 2500kbit 40ms
+
+# bond_auto LOG_A LOG_B [strip] : both ends in the foreground with weights = "auto", the
+# weights left out with `strip`; waits for the tunnel.
+bond_auto() {
+	write_configs v4 1 1
+	for side in A B; do
+		sed -i 's/^interface = .*/&\nweights = "auto";/' "$(na_conf "$side")"
+		[ "${3:-}" = strip ] && sed -i 's/ weight = [0-9]*;//' "$(na_conf "$side")"
+	done
+	na_run_fg B "$2"
+	na_run_fg A "$1"
+	wait_ping A "$TUN_V4_B" 5 >/dev/null || die "no ping through the tunnel"
+}
+weights() { na_status "$1" | jq -r '[.paths[].weight] | join(":")'; }
+share1() { na_status "$1" | jq '.paths[0].weight * 100 / (.paths[0].weight + .paths[1].weight) | floor'; }
+
+alog=$NA_TMP/a.log blog=$NA_TMP/b.log
+bond_auto "$alog" "$blog" strip
+for _ in $(seq 30); do
+	[ "$(weights A)" != 1:1 ] && [ "$(weights B)" != 1:1 ] && break
+	sleep 0.1
+done
+log "no traffic yet: weights A $(weights A), B $(weights B)"
+grep -h "capacity train" "$alog" | sed 's/^/  A: /'
+check "A timed a train on each path" [ "$(grep -c 'a capacity train crossed at' "$alog")" -eq 2 ]
+check "A's weights start near 3:1 (path 1 share $(share1 A) %, 75 +- 8)" within "$(share1 A)" 75 8
+check "so do B's, from its own trains ($(share1 B) %)" within "$(share1 B)" 75 8
+check "A says where its weights come from" grep -q "weights from the capacity trains" "$alog"
+stop_pid "${NA_PID[A]}"
+stop_pid "${NA_PID[B]}"
+
+# Weights given: they are the start, and no train goes.
+alog=$NA_TMP/a2.log blog=$NA_TMP/b2.log
+bond_auto "$alog" "$blog"
+sleep 1.5
+kept_and_no_train() { [ "$(weights A)" = 1:1 ] && ! grep -q "capacity train" "$alog"; }
+check "with weights given, A keeps them (1:1) and sends no train" kept_and_no_train
+finish
