@@ -140,9 +140,13 @@ bench_bond() {
 		unset "NA_PID[$side]"
 	done
 	write_configs v4 "$@"
-	# BENCH_AUTO=1: weights = "auto", the given weights only the starting point.
-	if [ "${BENCH_AUTO:-0}" = 1 ]; then
+	# BENCH_AUTO=1: weights = "auto", the given weights only the starting point; BENCH_AUTO=trains:
+	# weights = "auto" and no weight given, so it starts from the capacity trains.
+	if [ "${BENCH_AUTO:-0}" != 0 ]; then
 		for side in A B; do sed -i 's/^interface = .*/&\nweights = "auto";/' "$(na_conf "$side")"; done
+	fi
+	if [ "${BENCH_AUTO:-0}" = trains ]; then
+		for side in A B; do sed -i 's/ weight = [0-9]*;//' "$(na_conf "$side")"; done
 	fi
 	{ na_up B && na_up A; } >/dev/null || die "netagg up failed"
 	wait_ping A "$TUN_V4_B" 5 || die "no ping through the tunnel"

@@ -218,6 +218,10 @@ agg_set() {
 			BENCH_AUTO=1 bench_bond $aw
 			transfer tunnel "netagg auto from ${aw/ /:}" "$cc" "$t" sum="$RSUM" ceil="$NA_CEIL" \
 				plot="$tag-$cc-auto"
+			# No weight given, as a user leaves it: the start comes from capacity trains.
+			BENCH_AUTO=trains bench_bond 1 1
+			transfer tunnel "netagg auto, no weights" "$cc" "$t" sum="$RSUM" ceil="$NA_CEIL" \
+				plot="$tag-$cc-autotrains"
 			bench_bond "$w1" "$w2"
 		fi
 		if [[ $cases == *single* ]]; then
