@@ -265,7 +265,7 @@ size_t link_keepalive_report(struct link *l, const struct session *s, unsigned i
 void link_train_tick(struct link *l, unsigned i, uint64_t now);
 /*
  * A frame of the peer's train (flow_seq 1 .. TRAIN_FRAMES of a keepalive) was read at now. Frames
- * read in one batch share a time, so a train fast enough to come in one batch tells no rate.
+ * read in one batch share a time: such a train tells no rate (train_on_frame).
  */
 void link_train_frame(struct link *l, struct path *p, const struct wire_header *h, size_t len, uint64_t now);
 /* The train result after the peer's report on path i (WIRE_TRAIN_RESULT_LEN bytes at in). */

@@ -22,6 +22,7 @@ struct train_rx {
 	unsigned frames;
 	uint32_t first_seq; /* the path_seq of frame 1 */
 	uint64_t first_at;  /* when frame 1 arrived, ns */
+	uint64_t last_at;   /* when the latest did */
 	uint64_t bytes;     /* datagram bytes of the frames after the first */
 	uint32_t result_seq;  /* the latest whole train's first path_seq, */
 	uint32_t result_kbps; /* and its rate in kbit/s (0: none yet), reported back */
@@ -30,8 +31,9 @@ struct train_rx {
 /*
  * Frame `index` (1 .. TRAIN_FRAMES) of a train arrived at `at` (ns; a clock that does not
  * step during a train), with path_seq and len datagram bytes. A frame lost or out of
- * order spoils its train. Returns true when it completed one: result_seq and
- * result_kbps are its own.
+ * order spoils its train, and so does one read at the same time as the frame before
+ * (in one batch): their spacing is then the reader's, not the path's. Returns true when
+ * it completed one: result_seq and result_kbps are its own.
  */
 bool train_on_frame(struct train_rx *t, unsigned index, uint32_t path_seq, uint32_t len, uint64_t at);
 

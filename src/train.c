@@ -8,21 +8,21 @@ bool train_on_frame(struct train_rx *t, unsigned index, uint32_t path_seq, uint3
 
 	if (index == 1) {
 		*t = (struct train_rx){ .active = true, .frames = 1, .first_seq = path_seq, .first_at = at,
-					.result_seq = t->result_seq, .result_kbps = t->result_kbps };
+					.last_at = at, .result_seq = t->result_seq, .result_kbps = t->result_kbps };
 		return false;
 	}
-	if (!t->active || index != t->frames + 1 || path_seq != t->first_seq + t->frames || at < t->first_at) {
+	if (!t->active || index != t->frames + 1 || path_seq != t->first_seq + t->frames || at <= t->last_at) {
 		t->active = false;
 		return false;
 	}
+	t->last_at = at;
 	t->frames++;
 	t->bytes += len;
 	if (t->frames < TRAIN_FRAMES)
 		return false;
 	t->active = false;
 	span = at - t->first_at;
-	/* Frames that came together (no receive times, or a path faster than the clock can tell) tell no rate. */
-	if (span == 0 || span > TRAIN_SPAN_MAX_NS)
+	if (span > TRAIN_SPAN_MAX_NS)
 		return false;
 	kbps = t->bytes * 8 * 1000000 / span;
 	if (kbps == 0 || kbps > UINT32_MAX)

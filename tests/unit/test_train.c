@@ -59,6 +59,11 @@ START_TEST(frames_that_came_together_or_far_apart_tell_no_rate)
 
 	ck_assert(!run(&t, 1, TRAIN_FRAMES, 1500, 5000 * US, 0));
 	ck_assert(!run(&t, 1, TRAIN_FRAMES, 1500, 0, TRAIN_SPAN_MAX_NS / (TRAIN_FRAMES - 1) + 1));
+	/* Two read in one batch: the rest spaced as the path spaced them tells no rate either. */
+	ck_assert(!train_on_frame(&t, 1, 50, 1500, 1000 * US));
+	ck_assert(!train_on_frame(&t, 2, 51, 1500, 1000 * US));
+	for (unsigned k = 3; k <= TRAIN_FRAMES; k++)
+		ck_assert(!train_on_frame(&t, k, 50 + k - 1, 1500, (1000 + k * 240) * US));
 	ck_assert_uint_eq(t.result_kbps, 0);
 	/* A clock that went back within a train. */
 	ck_assert(!run(&t, 1, TRAIN_FRAMES - 1, 1500, 5000 * US, 100 * US));
