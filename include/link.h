@@ -14,6 +14,7 @@
 #include "flow.h"
 #include "handshake.h"
 #include "health.h"
+#include "loglimit.h"
 #include "nack.h"
 #include "owdspan.h"
 #include "path.h"
@@ -101,6 +102,7 @@ struct link {
 	uint64_t keepalives[WIRE_MAX_PATHS], keepalives_spared[WIRE_MAX_PATHS]; /* sent; left out for data */
 	uint64_t fast_acks_sent[WIRE_MAX_PATHS], fast_acks_received[WIRE_MAX_PATHS]; /* WIRE_EXPRESS frames */
 	bool slow[WIRE_MAX_PATHS]; /* too slow to share a flow with the fastest path (slowpath.h) */
+	struct loglimit slow_log[WIRE_MAX_PATHS]; /* what the log last said of it */
 	/* Capacity trains (train.h): the peer's heard on each path, and ours with the rate it reported. */
 	struct train_rx train_rx[WIRE_MAX_PATHS];
 	unsigned train_tries[WIRE_MAX_PATHS];
@@ -148,8 +150,15 @@ void link_update_suspicion(struct link *l, uint64_t now);
 /* Releases held data whose gap is given up on; the next such deadline (UINT64_MAX: none). */
 void link_reorder_tick(struct link *l, uint64_t now);
 uint64_t link_reorder_deadline(const struct link *l);
-/* Re-judges which paths are too slow for data (slowpath.h), after an RTT moved; reschedules and logs changes. */
-void link_update_slow(struct link *l);
+/*
+ * Re-judges which paths are too slow for data (slowpath.h), after an RTT moved; reschedules
+ * and logs changes, one line per path per LINK_SLOW_LOG_NS (a path slow by its own queue
+ * can leave and return every second).
+ */
+void link_update_slow(struct link *l, uint64_t now);
+/* At a tick: logs path i's slow state if it is not what the last line said and the interval is over. */
+void link_catch_up_slow_log(struct link *l, unsigned i, uint64_t now);
+#define LINK_SLOW_LOG_NS (10ull * 1000000000ull)
 /* Sets the reorder hold from the usable paths' delays (after a report or a schedule change). */
 void link_update_hold(struct link *l);
 

@@ -293,7 +293,7 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 	probe_on_report(pr, &rep, peer_stamp, stamp(now), reverse_queue);
 	if (length >= WIRE_PROBE_LEN + WIRE_TRAIN_RESULT_LEN)
 		link_train_result(l, p->index, payload + WIRE_PROBE_LEN);
-	link_update_slow(l);
+	link_update_slow(l, now);
 	if (pr->min_rtt_raised != raised)
 		log_info("path %s: base RTT now %.1f ms, the lowest while quiet for the last 10 s", p->conf->name,
 			 (double)pr->min_rtt / 1e6);

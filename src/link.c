@@ -284,7 +284,31 @@ void link_schedule(struct link *l)
 	link_update_hold(l);
 }
 
-void link_update_slow(struct link *l)
+/* Says path i's slow state, with the changes the quiet interval held back before this line. */
+static void say_slow(const struct link *l, unsigned i, unsigned held)
+{
+	char more[64] = "";
+
+	if (held)
+		snprintf(more, sizeof(more), " (after %u changes not logged)", held);
+	if (l->slow[i])
+		log_warnx("path %s: standby, its RTT of %.0f ms is over %llu ms above the fastest path's base: "
+			  "the bond would wait for it%s", l->conf.path[i].name, (double)l->probe[i].srtt / 1e6,
+			  SLOWPATH_LEAVE_NS / 1000000ull, more);
+	else if (health_usable(&l->health[i]))
+		log_info("path %s: carries data again, its RTT %.0f ms%s", l->conf.path[i].name,
+			 (double)l->probe[i].srtt / 1e6, more);
+}
+
+void link_catch_up_slow_log(struct link *l, unsigned i, uint64_t now)
+{
+	unsigned held;
+
+	if (loglimit_catch_up(&l->slow_log[i], l->slow[i], now, LINK_SLOW_LOG_NS, &held))
+		say_slow(l, i, held);
+}
+
+void link_update_slow(struct link *l, uint64_t now)
 {
 	bool normal_up = false, candidate[WIRE_MAX_PATHS];
 	uint64_t srtt[WIRE_MAX_PATHS], base[WIRE_MAX_PATHS];
@@ -303,15 +327,10 @@ void link_update_slow(struct link *l)
 		return;
 	link_schedule(l);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		if (!(changed & 1u << i))
-			continue;
-		if (l->slow[i])
-			log_warnx("path %s: standby, its RTT of %.0f ms is over %llu ms above the fastest path's base: "
-				  "the bond would wait for it", l->conf.path[i].name, (double)srtt[i] / 1e6,
-				  SLOWPATH_LEAVE_NS / 1000000ull);
-		else if (health_usable(&l->health[i]))
-			log_info("path %s: carries data again, its RTT %.0f ms", l->conf.path[i].name,
-				 (double)srtt[i] / 1e6);
+		unsigned held;
+
+		if ((changed & 1u << i) && loglimit_change(&l->slow_log[i], l->slow[i], now, LINK_SLOW_LOG_NS, &held))
+			say_slow(l, i, held);
 	}
 }
 

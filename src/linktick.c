@@ -61,6 +61,7 @@ static void probe_path(struct link *l, unsigned i, uint64_t now, uint64_t probe)
 	if (due)
 		link_send_keepalive(l, &l->path[i], now);
 	link_train_tick(l, i, now);
+	link_catch_up_slow_log(l, i, now);
 }
 
 /* weights = "auto": the scheduler's weights follow what the probes measure. */

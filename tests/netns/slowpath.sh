@@ -5,7 +5,8 @@
 # reorder hold can bridge, so every flow it shares waits for it. It was used all the
 # same, and a CUBIC transfer over 20 + 20 Mbit/s fell from 36-44 Mbit/s to 5, against
 # 18 on path 1 alone. Now both ends stand it by (A stops sending data on it, B stops
-# holding path 1's packets for it), and it returns when its delay does.
+# holding path 1's packets for it), and it returns when its delay does. A path that
+# flaps is logged once per 10 s.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/wan.sh"
 need_root
@@ -61,4 +62,28 @@ check "and it carries data" [ $(($(tx 2) - before)) -gt 500000 ]
 wait "$client"
 check "the TCP connection survived" [ $? -eq 0 ]
 log "per-second goodput (Mbit/s): $(jq -r '[.intervals[].sum.bits_per_second / 1e6 | floor] | join(" ")' "$NA_TMP/iperf.json")"
+
+# A path that leaves and returns every 2 s (its delay toggled, as a path slow by its own
+# queue does) is logged once per 10 s, and the log catches up with where it ends.
+lines() { grep -cE "path p2: (standby|carries data again)" "$alog"; }
+l0=$(lines) changes=0 last=up
+for round in $(seq 6); do
+	if [ $((round % 2)) = 1 ]; then wan_shape 2 both 20mbit 300ms; else wan_shape 2 both 20mbit 20ms; fi
+	for _ in $(seq 20); do
+		s=$(state A 2)
+		[ "$s" != "$last" ] && { changes=$((changes + 1)); last=$s; }
+		sleep 0.1
+	done
+done
+flapped=$(($(lines) - l0))
+log "path 2 changed state $changes times in 12 s; A logged $flapped lines of it"
+check "it did flap (4 changes or more)" [ "$changes" -ge 4 ]
+check "A logged at most 2 lines of it" [ "$flapped" -le 2 ]
+for _ in $(seq 110); do
+	[ "$(grep -E "path p2: (standby|carries data again)" "$alog" | tail -1 | grep -c "carries data again")" = 1 ] && break
+	sleep 0.1
+done
+check "its last line says where it ended: carries data again" \
+	grep -qE "path p2: carries data again.*" <(grep -E "path p2: (standby|carries data again)" "$alog" | tail -1)
+grep -E "path p2: (standby|carries data again)" "$alog" | tail -3 | sed 's/^/  /'
 finish
