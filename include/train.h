@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #define TRAIN_FRAMES 8                         /* frames per train, numbered 1 .. 8 in flow_seq */
-#define TRAIN_SPAN_MAX_NS (500ull * 1000000ull) /* a train spread wider than this tells no rate */
+#define TRAIN_SPAN_MAX_NS (500ull * 1000000ull) /* a train spread wider than this tells no rate, */
+#define TRAIN_SPAN_MIN_NS (3ull * 1000000ull)   /* nor one this short: a late read is a large part of it */
 #define TRAIN_TRIES 3                          /* trains per path when results do not come ... */
 #define TRAIN_RETRY_NS (1000ull * 1000000ull)  /* ... this long after the last */
 

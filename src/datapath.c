@@ -55,13 +55,6 @@ size_t link_seal_frame(struct link *l, struct session *s, struct path *p, uint8_
 	return seal_close(&s->tx, nonce, frame, WIRE_HEADER_LEN, len);
 }
 
-/*
- * The keepalives of a path down for its loss are as long as the longest data frame,
- * zero padded, where the peer takes that (HS_FEATURE_PADDED): a path whose MTU beyond
- * the first hop drops full frames but passes small ones (HEALTH_FAILING_PPM) must not
- * return on the strength of small keepalives, only to lose the data again. A path down
- * for silence keeps them small: it may be a metered link that is merely cut.
- */
 size_t link_keepalive_report(struct link *l, const struct session *s, unsigned i, uint64_t now, uint8_t *out)
 {
 	struct wire_probe report;
@@ -76,6 +69,13 @@ size_t link_keepalive_report(struct link *l, const struct session *s, unsigned i
 	return WIRE_PROBE_LEN + WIRE_TRAIN_RESULT_LEN;
 }
 
+/*
+ * The keepalives of a path down for its loss are as long as the longest data frame,
+ * zero padded, where the peer takes that (HS_FEATURE_PADDED): a path whose MTU beyond
+ * the first hop drops full frames but passes small ones (HEALTH_FAILING_PPM) must not
+ * return on the strength of small keepalives, only to lose the data again. A path down
+ * for silence keeps them small: it may be a metered link that is merely cut.
+ */
 void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
 {
 	/* From a buffer of its own, outside any batch. */

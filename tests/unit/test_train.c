@@ -50,6 +50,9 @@ START_TEST(a_lost_or_reordered_frame_spoils_its_train_only)
 	ck_assert(run(&t, 400, TRAIN_FRAMES, 1000, 0, 800 * US));
 	ck_assert_uint_eq(t.result_seq, 400);
 	ck_assert_uint_eq(t.result_kbps, 10000);
+	/* 20 Mbit/s: 4.2 ms in all, long enough. */
+	ck_assert(run(&t, 500, TRAIN_FRAMES, 1500, 0, 600 * US));
+	ck_assert_uint_eq(t.result_kbps, 20000);
 }
 END_TEST
 
@@ -59,6 +62,8 @@ START_TEST(frames_that_came_together_or_far_apart_tell_no_rate)
 
 	ck_assert(!run(&t, 1, TRAIN_FRAMES, 1500, 5000 * US, 0));
 	ck_assert(!run(&t, 1, TRAIN_FRAMES, 1500, 0, TRAIN_SPAN_MAX_NS / (TRAIN_FRAMES - 1) + 1));
+	/* 50 Mbit/s: 0.24 ms apart, 1.7 ms in all, too short to trust read times with. */
+	ck_assert(!run(&t, 1, TRAIN_FRAMES, 1500, 0, 240 * US));
 	/* Two read in one batch: the rest spaced as the path spaced them tells no rate either. */
 	ck_assert(!train_on_frame(&t, 1, 50, 1500, 1000 * US));
 	ck_assert(!train_on_frame(&t, 2, 51, 1500, 1000 * US));
