@@ -14,6 +14,7 @@
 #define TRAIN_FRAMES 8                         /* frames per train, numbered 1 .. 8 in flow_seq */
 #define TRAIN_SPAN_MAX_NS (500ull * 1000000ull) /* a train spread wider than this tells no rate, */
 #define TRAIN_SPAN_MIN_NS (3ull * 1000000ull)   /* nor one this short: a late read is a large part of it */
+#define TRAIN_GAP_SPREAD 2 /* nor one whose widest gap between frames is more than twice its narrowest */
 #define TRAIN_TRIES 3                          /* trains per path when results do not come ... */
 #define TRAIN_RETRY_NS (1000ull * 1000000ull)  /* ... this long after the last */
 
@@ -24,6 +25,7 @@ struct train_rx {
 	uint32_t first_seq; /* the path_seq of frame 1 */
 	uint64_t first_at;  /* when frame 1 arrived, ns */
 	uint64_t last_at;   /* when the latest did */
+	uint64_t gap_min, gap_max; /* the narrowest and widest time between two frames read in a row */
 	uint64_t bytes;     /* datagram bytes of the frames after the first */
 	uint32_t result_seq;  /* the latest whole train's first path_seq, */
 	uint32_t result_kbps; /* and its rate in kbit/s (0: none yet), reported back */

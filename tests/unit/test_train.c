@@ -64,6 +64,9 @@ START_TEST(frames_that_came_together_or_far_apart_tell_no_rate)
 	ck_assert(!run(&t, 1, TRAIN_FRAMES, 1500, 0, TRAIN_SPAN_MAX_NS / (TRAIN_FRAMES - 1) + 1));
 	/* 50 Mbit/s: 0.24 ms apart, 1.7 ms in all, too short to trust read times with. */
 	ck_assert(!run(&t, 1, TRAIN_FRAMES, 1500, 0, 240 * US));
+	/* A late read: the last frame 10 ms behind 0.6 ms gaps (the span looks like 2.5 Mbit/s). */
+	ck_assert(!run(&t, 1, TRAIN_FRAMES - 1, 1500, 0, 600 * US));
+	ck_assert(!train_on_frame(&t, TRAIN_FRAMES, TRAIN_FRAMES, 1500, (TRAIN_FRAMES - 2) * 600 * US + 10000 * US));
 	/* Two read in one batch: the rest spaced as the path spaced them tells no rate either. */
 	ck_assert(!train_on_frame(&t, 1, 50, 1500, 1000 * US));
 	ck_assert(!train_on_frame(&t, 2, 51, 1500, 1000 * US));
@@ -74,6 +77,10 @@ START_TEST(frames_that_came_together_or_far_apart_tell_no_rate)
 	ck_assert(!run(&t, 1, TRAIN_FRAMES - 1, 1500, 5000 * US, 100 * US));
 	ck_assert(!train_on_frame(&t, TRAIN_FRAMES, TRAIN_FRAMES, 1500, 1000 * US));
 	ck_assert_uint_eq(t.result_kbps, 0);
+	/* Read jitter within twice the narrowest gap passes: 1.6 ms gaps give or take 0.5 ms. */
+	for (unsigned k = 1; k <= TRAIN_FRAMES; k++)
+		ck_assert_int_eq(train_on_frame(&t, k, 900 + k, 1500, k * 1600 * US + (k % 2 ? 500 * US : 0)),
+				 k == TRAIN_FRAMES);
 }
 END_TEST
 
