@@ -13,8 +13,17 @@
 # queue, path 1 is no place for the ACKs: they went there all the same, by its lowest
 # RTT, and the download went at the pace the uplink carried them (23 Mbit/s, against 52
 # with the ACKs in the schedule); A now sends them ahead only on a path whose way out
-# does not queue or lose. Checked after an 8 s BBR download: both ends' weights, where
-# A's ACKs went, and that the download came on both paths.
+# does not queue or lose. Checked after an 8 s BBR download: B's weights, where A's ACKs
+# went, and that the download came on both paths.
+#
+# A's weights are logged, not checked. With its ACKs ahead on path 2, A's scheduled
+# frames seldom fill path 1 (in 18 traced runs they did in 3), so A's share for it is
+# set by how far each estimate may grow past what its path delivered: 9-13 % in those
+# runs, and 33 % in one CI run with the same download and ACK counts (not seen in 64
+# runs here; a reset of path 2's estimate to what it carried, late in the run, would
+# give it). Nor would A's own frames show a bad split: with fast_acks off and A's
+# weights 9:1, none were lost on path 1 (TCP's ACK clock slowed the download to
+# 23 Mbit/s instead), which the ACK check below does catch.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/wan.sh"
 need_root
@@ -45,8 +54,6 @@ log "download $goodput Mbit/s; path 1's share of the weights: B (sender) $shareB
 	"A received per path $rxA, sent fast ACKs per path $acksA"
 check "B, the sender, keeps path 1 in its schedule (share over 35 %)" \
 	awk -v x="$shareB" 'BEGIN { exit !(x > 0.35) }'
-check "A, whose own frames queue on path 1's uplink, gives it a small share (under 25 %)" \
-	awk -v x="$shareA" 'BEGIN { exit !(x < 0.25) }'
 check "A sent most of its ACKs ahead on path 2, not into path 1's thin uplink" \
 	test "$(jq '.[1] > 2 * .[0]' <<<"$acksA")" = true
 check "the download came on both paths (each a quarter of it or more)" \
