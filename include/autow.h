@@ -38,6 +38,12 @@ struct autow_sample {
 	bool have_queue_loss;
 	uint32_t queue_loss_ppm; /* and the loss over them */
 	uint32_t loss_ppm;       /* decayed over about 8 reports */
+	/*
+	 * The inner bytes this end sent on the path since the last revision, bits per
+	 * second: the traffic the weights are for. Keepalives and capacity trains are none,
+	 * though the peer's receive rate counts them.
+	 */
+	uint64_t sent_bps;
 };
 
 /*
@@ -94,8 +100,9 @@ void autow_init(struct autow *a, unsigned npaths, const uint32_t *configured, ui
 bool autow_due(const struct autow *a, uint64_t now);
 
 /*
- * Revises the weights when due and the link carries traffic; returns true and fills
- * weights (1 .. SCHED_MAX_WEIGHT each) when they should change. While the traffic is
+ * Revises the weights when due and this end sends traffic (AUTOW_MIN_BPS, received as
+ * well as sent); returns true and fills weights (1 .. SCHED_MAX_WEIGHT each) when they
+ * should change. While the traffic is
  * under AUTOW_LULL_PERCENT of the last revision's and no path loses AUTOW_LOSS_PPM,
  * the sender has slowed down, not the paths: up to AUTOW_LULL_LOOKS revisions are sat out.
  */

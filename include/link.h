@@ -99,6 +99,8 @@ struct link {
 	uint64_t next_probe[WIRE_MAX_PATHS]; /* ns, monotonic: when a keepalive is next due on each path */
 	uint64_t next_report[WIRE_MAX_PATHS]; /* ... and when one must go in any case (every probe interval) */
 	uint64_t tick_tx_bytes[WIRE_MAX_PATHS], tick_rx_bytes[WIRE_MAX_PATHS]; /* path counters at the last tick */
+	/* Inner bytes sent on each path as data or bare ACKs; and their count and the time at the last look of weights = "auto". */
+	uint64_t data_tx_bytes[WIRE_MAX_PATHS], autow_data_mark[WIRE_MAX_PATHS], autow_mark_at;
 	uint64_t keepalives[WIRE_MAX_PATHS], keepalives_spared[WIRE_MAX_PATHS]; /* sent; left out for data */
 	uint64_t fast_acks_sent[WIRE_MAX_PATHS], fast_acks_received[WIRE_MAX_PATHS]; /* WIRE_EXPRESS frames */
 	bool slow[WIRE_MAX_PATHS]; /* too slow to share a flow with the fastest path (slowpath.h) */

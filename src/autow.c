@@ -260,15 +260,22 @@ static bool in_lull(struct autow *a, const struct autow_sample *s, uint64_t traf
 
 bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, uint32_t *weights)
 {
-	uint64_t traffic = 0;
+	uint64_t traffic = 0, sent = 0;
 	bool full[WIRE_MAX_PATHS], usable[WIRE_MAX_PATHS];
 
 	if (now < a->next_at)
 		return false;
 	a->next_at = now + AUTOW_INTERVAL_NS;
-	for (unsigned i = 0; i < a->npaths; i++)
+	for (unsigned i = 0; i < a->npaths; i++) {
 		traffic += s[i].usable ? s[i].rate_bps : 0;
-	if (traffic < AUTOW_MIN_BPS || in_lull(a, s, traffic))
+		sent += s[i].sent_bps;
+	}
+	/*
+	 * No traffic of this end's: the peer's receive rates are its keepalives and trains.
+	 * The smoothed rate a capacity train leaves passed for traffic, while the rates over
+	 * the reports were a few kbit/s: idle links on 50 + 50 Mbit/s started at 60:9939.
+	 */
+	if (sent < AUTOW_MIN_BPS || traffic < AUTOW_MIN_BPS || in_lull(a, s, traffic))
 		return false;
 	find_full(a, s, full);
 	/* The full paths first: the others' floors are taken from their new estimates. */

@@ -228,6 +228,7 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 		if (p && express) {
 			/* Not kept for repair: a lost bare ACK is made good by the next. */
 			note_data_sent(l, p->index, now);
+			l->data_tx_bytes[p->index] += len;
 			l->fast_acks_sent[p->index]++;
 			path_queue(p, frame, link_seal_frame(l, s, p, WIRE_EXPRESS, len, 0, stamp(now), frame));
 		} else if (p) {
@@ -243,6 +244,7 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 			fseq = l->flow_seq[bucket]++;
 
 			note_data_sent(l, p->index, now);
+			l->data_tx_bytes[p->index] += len;
 			link_repair_keep(l, p, fseq, frame + WIRE_HEADER_LEN, len, now);
 			path_queue(p, frame, link_seal_frame(l, s, p, WIRE_DATA, len, fseq, stamp(now), frame));
 		}

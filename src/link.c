@@ -129,6 +129,7 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 	}
 	sched_init(&l->sched, l->conf.npaths, weights);
 	autow_init(&l->autow, l->conf.npaths, weights, now);
+	l->autow_mark_at = now;
 	police_init(&l->police);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		/* A returning path must be heard for half a down_after before it is trusted again. */
@@ -209,8 +210,11 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 		if (c->path[i].weight != l->conf.path[i].weight || c->auto_weights != l->conf.auto_weights)
 			sched_set_weight(&l->sched, i, c->path[i].weight);
 	}
-	if (c->auto_weights != l->conf.auto_weights || memcmp(&l->conf.path, &c->path, sizeof(c->path)) != 0)
+	if (c->auto_weights != l->conf.auto_weights || memcmp(&l->conf.path, &c->path, sizeof(c->path)) != 0) {
 		autow_init(&l->autow, c->npaths, weights, now);
+		l->autow_mark_at = now;
+		memcpy(l->autow_data_mark, l->data_tx_bytes, sizeof(l->autow_data_mark));
+	}
 	l->conf = *c;
 	/* The paths point into the config they were opened with: keep them pointing at the new copy. */
 	for (unsigned i = 0; i < c->npaths; i++) {

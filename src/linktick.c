@@ -69,9 +69,11 @@ static void auto_weights(struct link *l, uint64_t now)
 {
 	struct autow_sample s[WIRE_MAX_PATHS];
 	uint32_t w[WIRE_MAX_PATHS];
+	uint64_t span_us;
 
 	if (!autow_due(&l->autow, now))
 		return;
+	span_us = (now - l->autow_mark_at) / 1000;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		struct probe *pr = &l->probe[i];
 		struct probe_take take;
@@ -90,7 +92,10 @@ static void auto_weights(struct link *l, uint64_t now)
 		s[i].queue_rate_bps = take.rate_bps;
 		s[i].have_queue_loss = take.have_loss;
 		s[i].queue_loss_ppm = take.loss_ppm;
+		s[i].sent_bps = span_us ? (l->data_tx_bytes[i] - l->autow_data_mark[i]) * 8 * 1000000ull / span_us : 0;
+		l->autow_data_mark[i] = l->data_tx_bytes[i];
 	}
+	l->autow_mark_at = now;
 	if (!autow_update(&l->autow, s, now, w))
 		return;
 	for (unsigned i = 0; i < l->conf.npaths; i++)

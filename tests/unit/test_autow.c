@@ -5,6 +5,17 @@
 
 #define MS 1000000ull
 
+/*
+ * A revision of a sender whose own traffic is what each path delivered: the tests'
+ * samples model the paths, and this end's data is what they carry.
+ */
+static bool revise(struct autow *a, struct autow_sample *s, uint64_t now, uint32_t *w)
+{
+	for (unsigned i = 0; i < a->npaths; i++)
+		s[i].sent_bps = s[i].rate_bps > s[i].queue_rate_bps ? s[i].rate_bps : s[i].queue_rate_bps;
+	return autow_update(a, s, now, w);
+}
+
 /* Offers `load` bps split by weights over paths of capacity cap[]; fills what the probes would see. */
 static void model(const uint32_t *w, const uint64_t *cap, uint64_t load, unsigned n, struct autow_sample *s)
 {
@@ -42,7 +53,7 @@ static uint64_t converge(struct autow *a, uint32_t *w, const uint64_t *cap, uint
 	for (unsigned round = 0; round < 40; round++) {
 		now += AUTOW_INTERVAL_NS;
 		model(w, cap, 10000000, 2, s);
-		autow_update(a, s, now, w);
+		revise(a, s, now, w);
 	}
 	return now;
 }
@@ -97,7 +108,7 @@ static void revise_closed_loop(struct autow *a, uint32_t *w, const uint64_t *cap
 	model(w, cap, closed_loop_load(w, cap, 2), 2, s);
 	if (with_reports)
 		reported(s, cap, 2);
-	autow_update(a, s, *now, w);
+	revise(a, s, *now, w);
 }
 
 static void evens_out_from_1_to_3(struct autow *a, bool with_reports)
@@ -151,7 +162,7 @@ START_TEST(a_short_queue_on_one_path_only_marks_it_full)
 			s[i].srtt_ns = held ? 54 * MS : 50 * MS + MS / 5;
 			s[i].rttvar_ns = held ? 1 * MS : MS / 5;
 		}
-		autow_update(&a, s, now, w);
+		revise(&a, s, now, w);
 		if (round == 8)
 			ck_assert_msg(share(w, 0, 2) > 0.45, "path 1 share %.3f after 2.25 s", share(w, 0, 2));
 	}
@@ -186,7 +197,7 @@ START_TEST(jitter_is_not_taken_for_a_queue)
 			s[1].srtt_ns = 24 * MS; /* min 20 ms, averaging 4 ms above it */
 			s[1].rttvar_ns = 3 * MS;
 		}
-		autow_update(&a, s, now, w);
+		revise(&a, s, now, w);
 	}
 	ck_assert_msg(share(w, 1, 2) > 0.4, "jittery path share %.3f", share(w, 1, 2));
 }
@@ -222,7 +233,7 @@ START_TEST(late_rates_do_not_hold_back_a_path_with_room)
 			s[i].rate_bps = s[i].rate_bps * pct / 100;
 		before[0] = w[0];
 		before[1] = w[1];
-		autow_update(&a, s, now, w);
+		revise(&a, s, now, w);
 		ck_assert_msg(share(w, 0, 2) >= last - 0.005, "path 1 share fell from %.3f to %.3f at revision %u", last,
 			      share(w, 0, 2), round);
 		last = share(w, 0, 2);
@@ -251,14 +262,14 @@ START_TEST(a_returning_path_s_configured_weight_is_no_floor)
 	for (unsigned round = 0; round < 6; round++) {
 		s[1].usable = round < 4; /* down at revisions 4 and 5 */
 		now += AUTOW_INTERVAL_NS;
-		autow_update(&a, s, now, w);
+		revise(&a, s, now, w);
 	}
 	before = a.capacity[0];
 	s[1].usable = true; /* back, and losing: full */
 	s[1].rate_bps = 5000000;
 	s[1].loss_ppm = 50000;
 	now += AUTOW_INTERVAL_NS;
-	autow_update(&a, s, now, w);
+	revise(&a, s, now, w);
 	ck_assert_msg(a.capacity[0] <= before * 3 / 2, "path 0's estimate went from %llu to %llu",
 		      (unsigned long long)before, (unsigned long long)a.capacity[0]);
 }
@@ -279,7 +290,7 @@ START_TEST(a_path_that_slows_down_loses_its_share)
 			cap[0] = 2500000; /* path 1 drops to a third */
 		now += AUTOW_INTERVAL_NS;
 		model(w, cap, 5000000, 2, s);
-		autow_update(&a, s, now, w);
+		revise(&a, s, now, w);
 	}
 	ck_assert_msg(share(w, 0, 2) > 0.42 && share(w, 0, 2) < 0.58, "path 1 share %.3f", share(w, 0, 2));
 }
@@ -293,8 +304,8 @@ START_TEST(idle_links_and_early_calls_change_nothing)
 	struct autow a;
 
 	autow_init(&a, 2, configured, 0);
-	ck_assert(!autow_update(&a, s, AUTOW_INTERVAL_NS - 1, w)); /* not due */
-	ck_assert(!autow_update(&a, s, AUTOW_INTERVAL_NS, w));     /* idle */
+	ck_assert(!revise(&a, s, AUTOW_INTERVAL_NS - 1, w)); /* not due */
+	ck_assert(!revise(&a, s, AUTOW_INTERVAL_NS, w));     /* idle */
 	ck_assert_uint_eq(w[0], 3);
 }
 END_TEST
@@ -313,7 +324,7 @@ START_TEST(a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded)
 	autow_init(&a, 2, configured, 0);
 	for (unsigned round = 0; round < 100000; round++) {
 		now += AUTOW_INTERVAL_NS;
-		ck_assert(autow_update(&a, s, now, w));
+		ck_assert(revise(&a, s, now, w));
 	}
 	ck_assert_uint_eq(w[1], 300);
 	ck_assert_uint_eq(w[0], AUTOW_SCALE);
@@ -348,26 +359,26 @@ START_TEST(a_sender_s_lull_leaves_the_weights_alone)
 	autow_init(&a, 2, configured, now);
 	lull_samples(s, 50000000, 50000000, 0);
 	now += AUTOW_INTERVAL_NS;
-	ck_assert(autow_update(&a, s, now, w)); /* both full at 50 Mbit/s: even */
+	ck_assert(revise(&a, s, now, w)); /* both full at 50 Mbit/s: even */
 	ck_assert_uint_eq(w[0], w[1]);
 	lull_samples(s, 14000000, 26000000, 0); /* the lull, read unevenly */
 	for (unsigned look = 0; look < AUTOW_LULL_LOOKS; look++) {
 		now += AUTOW_INTERVAL_NS;
-		ck_assert_msg(!autow_update(&a, s, now, w), "revised in the lull's look %u", look);
+		ck_assert_msg(!revise(&a, s, now, w), "revised in the lull's look %u", look);
 	}
 	ck_assert_uint_eq(w[0], w[1]);
 	now += AUTOW_INTERVAL_NS;
-	ck_assert(autow_update(&a, s, now, w)); /* a lull this long is taken for the paths' */
+	ck_assert(revise(&a, s, now, w)); /* a lull this long is taken for the paths' */
 	ck_assert_uint_lt(w[0], w[1]);
 
 	autow_init(&a, 2, configured, now);
 	w[0] = w[1] = 5000;
 	lull_samples(s, 50000000, 50000000, 0);
 	now += AUTOW_INTERVAL_NS;
-	ck_assert(autow_update(&a, s, now, w));
+	ck_assert(revise(&a, s, now, w));
 	lull_samples(s, 30000000, 10000000, AUTOW_LOSS_PPM); /* path 2 slowed down and loses */
 	now += AUTOW_INTERVAL_NS;
-	ck_assert(autow_update(&a, s, now, w));
+	ck_assert(revise(&a, s, now, w));
 	ck_assert_uint_gt(w[0], 2 * w[1]);
 }
 END_TEST
@@ -396,7 +407,7 @@ START_TEST(a_transfer_that_ends_leaves_the_estimates)
 			s[i] = (struct autow_sample){ .usable = true, .rate_bps = rate[i], .min_rtt_ns = 20 * MS,
 						      .srtt_ns = 21 * MS, .rttvar_ns = MS / 2 };
 		now += AUTOW_INTERVAL_NS;
-		autow_update(&a, s, now, w);
+		revise(&a, s, now, w);
 		ck_assert_msg(share(w, 0, 2) > 0.70 && share(w, 0, 2) < 0.80, "round %u: path 1 share %.3f", round,
 			      share(w, 0, 2));
 	}
@@ -480,17 +491,17 @@ START_TEST(a_path_just_full_is_not_given_share_for_a_drained_queue)
 	autow_init(&a, 2, configured, now);
 	for (k = 0; k < 4; k++) {
 		both_reported(s, 20 * MS, 49000000, 30 * MS, 49000000);
-		autow_update(&a, s, now += AUTOW_INTERVAL_NS, w);
+		revise(&a, s, now += AUTOW_INTERVAL_NS, w);
 	}
 	ck_assert_msg(share(w, 0, 2) > 0.49 && share(w, 0, 2) < 0.51, "path 1 share %.3f", share(w, 0, 2));
 	for (k = 0; k < 3; k++) {
 		both_reported(s, MS / 10, 47000000, 30 * MS, 49000000);
-		autow_update(&a, s, now += AUTOW_INTERVAL_NS, w);
+		revise(&a, s, now += AUTOW_INTERVAL_NS, w);
 		ck_assert_msg(share(w, 0, 2) < 0.52, "path 1 share %.3f after %u revisions of room", share(w, 0, 2), k + 1);
 	}
 	for (k = 3; k < AUTOW_HOLD_REVISIONS + 4; k++) {
 		both_reported(s, MS / 10, 49000000, 30 * MS, 49000000);
-		autow_update(&a, s, now += AUTOW_INTERVAL_NS, w);
+		revise(&a, s, now += AUTOW_INTERVAL_NS, w);
 	}
 	ck_assert_msg(share(w, 0, 2) > 0.55, "path 1 share %.3f: room shown for long grows it", share(w, 0, 2));
 }
@@ -512,7 +523,7 @@ START_TEST(the_first_revision_reads_the_rates_over_its_own_reports)
 	both_reported(s, MS / 10, 5300000, MS / 10, 5800000);
 	s[0].rate_bps = 700000;
 	s[1].rate_bps = 3900000;
-	ck_assert(autow_update(&a, s, AUTOW_INTERVAL_NS, w));
+	ck_assert(revise(&a, s, AUTOW_INTERVAL_NS, w));
 	ck_assert_msg(share(w, 0, 2) > 0.45 && share(w, 0, 2) < 0.5, "path 1 share %.3f", share(w, 0, 2));
 }
 END_TEST
@@ -530,14 +541,14 @@ static void startup_overflow(struct autow *a, uint32_t *w, struct autow_sample *
 	w[0] = w[1] = 5000;
 	autow_init(a, 2, configured, 0);
 	both_reported(s, MS / 10, 2970000, MS / 10, 1470000);
-	ck_assert(autow_update(a, s, AUTOW_INTERVAL_NS, w));
+	ck_assert(revise(a, s, AUTOW_INTERVAL_NS, w));
 	both_reported(s, 0, 2970000, 32600 * MS / 1000, 2450000);
 	s[0].rate_bps = 2380000; /* the smoothed rates lag */
 	s[1].rate_bps = 1600000;
 	s[1].loss_ppm = 42591;
 	s[1].have_queue_loss = true;
 	s[1].queue_loss_ppm = 43000;
-	ck_assert(autow_update(a, s, 2 * AUTOW_INTERVAL_NS, w));
+	ck_assert(revise(a, s, 2 * AUTOW_INTERVAL_NS, w));
 	ck_assert_uint_eq(a->capacity[1], 2450000);
 	both_reported(s, 0, 2540000, MS / 10, 1340000);
 	s[0].rate_bps = 2100000;
@@ -554,18 +565,18 @@ START_TEST(a_loss_that_is_over_does_not_mark_a_path_full)
 	struct autow a;
 
 	startup_overflow(&a, w, s);
-	ck_assert(autow_update(&a, s, 3 * AUTOW_INTERVAL_NS, w));
+	ck_assert(revise(&a, s, 3 * AUTOW_INTERVAL_NS, w));
 	ck_assert_uint_ge(a.capacity[1], 2450000);
 	ck_assert_msg(share(w, 1, 2) > 0.25, "path 2 share %.3f", share(w, 1, 2));
 
 	startup_overflow(&a, w, s);
 	s[1].queue_loss_ppm = AUTOW_LOSS_PPM; /* still losing */
-	ck_assert(autow_update(&a, s, 3 * AUTOW_INTERVAL_NS, w));
+	ck_assert(revise(&a, s, 3 * AUTOW_INTERVAL_NS, w));
 	ck_assert_uint_eq(a.capacity[1], 1340000);
 
 	startup_overflow(&a, w, s);
 	s[1].have_queue_loss = false; /* too few frames to tell: the decayed loss */
-	ck_assert(autow_update(&a, s, 3 * AUTOW_INTERVAL_NS, w));
+	ck_assert(revise(&a, s, 3 * AUTOW_INTERVAL_NS, w));
 	ck_assert_uint_eq(a.capacity[1], 1340000);
 }
 END_TEST
@@ -597,7 +608,7 @@ START_TEST(capacity_trains_seed_the_estimates_before_traffic)
 		s[i] = (struct autow_sample){ .usable = usable[i], .rate_bps = i ? 1000000 : 3000000,
 					      .min_rtt_ns = 20 * MS, .srtt_ns = 21 * MS, .rttvar_ns = MS / 2 };
 	s[2].rate_bps = 0;
-	ck_assert(autow_update(&a, s, AUTOW_INTERVAL_NS, w));
+	ck_assert(revise(&a, s, AUTOW_INTERVAL_NS, w));
 	ck_assert_msg(share(w, 0, 2) > 0.74 && share(w, 0, 2) < 0.76, "path 1 share %.3f", share(w, 0, 2));
 	/* Measured now: a train that comes late changes nothing. */
 	ck_assert(!autow_seed(&a, usable, train, w));
@@ -610,6 +621,37 @@ START_TEST(capacity_trains_seed_the_estimates_before_traffic)
 
 		ck_assert(!autow_seed(&a, one, train, w));
 	}
+}
+END_TEST
+
+START_TEST(keepalives_and_trains_are_no_traffic)
+{
+	const uint32_t configured[2] = { 1, 1 };
+	uint32_t w[2] = { 1, 1 };
+	/*
+	 * Traced at an end of two idle 50 Mbit/s paths (5 and 25 ms) right after the
+	 * capacity trains, which told no rate: the smoothed rates still showed the trains,
+	 * the rates over the reports were keepalives. Revised, the weights went to 7289:2710
+	 * here and to 60:9939 in other runs.
+	 */
+	struct autow_sample s[2] = {
+		{ .usable = true, .rate_bps = 447000, .srtt_ns = 11 * MS, .min_rtt_ns = 10700000, .rttvar_ns = 1300000,
+		  .have_queue = true, .queue_rate_bps = 15000 },
+		{ .usable = true, .rate_bps = 378000, .srtt_ns = 52 * MS, .min_rtt_ns = 50700000, .rttvar_ns = 15500000,
+		  .have_queue = true, .queue_rate_bps = 5000 },
+	};
+	struct autow a;
+
+	autow_init(&a, 2, configured, 0);
+	ck_assert(!autow_update(&a, s, AUTOW_INTERVAL_NS, w));
+	/* A few pings of this end's are not traffic either. */
+	s[0].sent_bps = 2000;
+	ck_assert(!autow_update(&a, s, 2 * AUTOW_INTERVAL_NS, w));
+	ck_assert_uint_eq(w[0], 1);
+	ck_assert_uint_eq(w[1], 1);
+	/* Data of this end's is: the same rates are then the paths'. */
+	s[0].sent_bps = s[1].sent_bps = AUTOW_MIN_BPS;
+	ck_assert(autow_update(&a, s, 3 * AUTOW_INTERVAL_NS, w));
 }
 END_TEST
 
@@ -635,6 +677,7 @@ int main(void)
 	tcase_add_test(tc, the_first_revision_reads_the_rates_over_its_own_reports);
 	tcase_add_test(tc, a_loss_that_is_over_does_not_mark_a_path_full);
 	tcase_add_test(tc, capacity_trains_seed_the_estimates_before_traffic);
+	tcase_add_test(tc, keepalives_and_trains_are_no_traffic);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
