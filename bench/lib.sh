@@ -109,6 +109,18 @@ full_segment_mean() {
 	}'
 }
 
+# wire_passed : "BYTES1 BYTES2", the IP bytes linkem let onto path 1 and onto path 2,
+# A -> B, so far (counted as they join the link's queue); "" with netem.
+wire_passed() {
+	local i snap out=""
+	[ "$WAN_METHOD" = linkem ] || return 0
+	for i in 1 2; do
+		snap=$(wan_snapshot "$i" ab) && [ -n "$snap" ] || return 0
+		out+="$(awk -F= '$1 == "passed_bytes" { print $2 }' <<<"$snap") "
+	done
+	echo "$out"
+}
+
 # tcpext SIDE : "name value" lines of the TcpExt counters of SIDE's namespace (read from
 # /proc/net/netstat: nstat's history file is per user, not per namespace).
 tcpext() {
@@ -202,6 +214,7 @@ iperf_fg() {
 # iperf_goodput OUT : receiver goodput in Mbit/s ("" if the run failed).
 iperf_goodput() { jq -er '.end.sum_received.bits_per_second / 1e6' "$1" 2>/dev/null; }
 iperf_bytes() { jq -er '.end.sum_received.bytes' "$1" 2>/dev/null; }
+iperf_seconds() { jq -er '.end.sum_received.seconds' "$1" 2>/dev/null; }
 iperf_cc() { jq -er '.end.sender_tcp_congestion // "?"' "$1" 2>/dev/null; }
 iperf_retr() { jq -er '.end.sum_sent.retransmits // 0' "$1" 2>/dev/null; }
 iperf_error() { jq -r '.error // empty' "$1" 2>/dev/null || head -c 300 "$1"; }

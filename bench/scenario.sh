@@ -57,10 +57,11 @@ transfer() {
 	tunnel) to=$TUN_V4_B ;;
 	mptcp) to=$(path_addr B 1); port=$BENCH_MPTCP_PORT; wrap=mptcp ;;
 	esac
-	local out="$NA_TMP/iperf-$RANDOM.json" samples="" c0 c1 k0 k1 pid rc fs0="" seg=""
+	local out="$NA_TMP/iperf-$RANDOM.json" samples="" c0 c1 k0 k1 pid rc fs0="" seg="" wp0="" wp=""
 	LAST_RTT_LOAD=""
 	# Plain TCP and MPTCP: the mean payload of their full-size segments on the wire.
 	[ "$kind" != tunnel ] && fs0=$(full_segments)
+	[ "$kind" = tunnel ] || [ "$kind" = mptcp ] && wp0=$(wire_passed)
 	[ -n "$plot" ] && { samples="$BENCH_DATA/$plot-rep$BENCH_REP.samples"; sampler_start "$samples"; }
 	read -ra c0 <<<"$(wire_counters)"
 	local xa0 xb0 t0
@@ -76,6 +77,7 @@ transfer() {
 	k1=$(daemon_ticks)
 	read -ra c1 <<<"$(wire_counters)"
 	[ -n "$fs0" ] && seg=$(full_segment_mean "$fs0" "$(full_segments)")
+	[ -n "$wp0" ] && wp="$wp0 $(wire_passed)"
 	tcpx="$(tcpext_delta "$xa0" "$(tcpext A)") b_$(tcpext_delta "$xb0" "$(tcpext B)" | cut -d' ' -f4)"
 	[ -n "$samples" ] && sampler_stop
 	transfer_record "$rc" "$out" "$kind" "$case" "$cc" c0 c1 $((k1 - k0))
@@ -84,7 +86,8 @@ transfer() {
 }
 
 # transfer_record RC OUT KIND CASE CC C0 C1 TICKS : the record of one transfer (uses the
-# caller's ping, ceil, sum, subflows, seg). C0/C1 name arrays of wire_counters.
+# caller's ping, ceil, sum, subflows, seg, wp). C0/C1 name arrays of wire_counters; wp is
+# two wire_passed readings, before and after.
 transfer_record() {
 	local rc=$1 out=$2 kind=$3 case=$4 cc=$5 ticks=$8 g bytes fields=() seg_pay seg_len
 	local -n a=$6 b=$7
@@ -113,6 +116,16 @@ transfer_record() {
 	[ "$kind" = tunnel ] && fields+=(eff="$(calc "100 * $bytes / ($d1 + $d2 - 14 * $p)")")
 	[ "$kind" = tunnel ] || [ "$kind" = mptcp ] && fields+=(p1_share="$(calc "100 * $d1 / ($d1 + $d2)")")
 	[ "$kind" = tunnel ] && fields+=(cpu="$(calc "$ticks / $HZ / ($bytes / 1e9)")")
+	# How much of the time the links carried A's packets, and what share of those bytes
+	# was payload, from linkem's counts (after GSO segmentation, so MPTCP's too): whether a
+	# stack lost to its ceiling by leaving the links idle or by what it sent over them.
+	if [ -n "$sum" ] && [ "$(wc -w <<<"$wp")" = 4 ]; then
+		local w0 w1 w2 w3 wire
+		read -r w0 w1 w2 w3 <<<"$wp"
+		wire=$((w2 - w0 + w3 - w1))
+		[ "$wire" -gt 0 ] && fields+=(busy="$(calc "100 * $wire * 8 / ($sum * 1e6 * $(iperf_seconds "$out"))")" \
+			pay_wire="$(calc "100 * $bytes / $wire")")
+	fi
 	[ "$kind" = mptcp ] && fields+=(subflows="${subflows:-0}")
 	[ -n "$LAST_RTT_LOAD" ] && fields+=(rtt_load="$LAST_RTT_LOAD")
 	# TCP's view on A (sender) and B (receiver): see tcpext_delta.

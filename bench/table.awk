@@ -78,7 +78,9 @@ $1 == "R" {
 	if ("seg_payload" in med) notes = add(notes, "full segments carry " val("seg_payload") " of " val("seg_len") " B" \
 		(("ceil" in med) && $4 ~ /^MPTCP/ ? ", ceiling " val("ceil") : ""))
 	# Runs before this was limited to the tunnel recorded it for every row (see scenario.sh).
-	if (("eff" in med) && $4 ~ /^netagg/) notes = add(notes, "payload/wire " val("eff") " %")
+	if ("busy" in med) notes = add(notes, "links busy " val("busy") " %")
+	if ("pay_wire" in med) notes = add(notes, "payload/wire " val("pay_wire") " %")
+	else if (("eff" in med) && $4 ~ /^netagg/) notes = add(notes, "payload/wire " val("eff") " %")
 	# Runs before tcpgap recorded only the stall in 100 ms intervals, as "stall".
 	if ("stall_cut" in med) notes = add(notes, "stall after the cut " val("stall_cut") " s, longest " val("stall") \
 		" s (" val("stall100") " s in 100 ms intervals; pre-cut " val("pre_cut") " Mbit/s)")
