@@ -11,7 +11,9 @@
 #   CCS and FAIL_CCS (congestion controls), RAW_CC, LOSS_MPTCP (1 = MPTCP in `loss` too),
 #   FAIL_KINDS ("netagg mptcp" by default; one of them for a quicker failover experiment),
 #   FAIL_RATES (failover transfers: "bulk" as fast as TCP allows, or a rate in Mbit/s that the
-#   sending application keeps to; "bulk 30" by default)
+#   sending application keeps to; "bulk 30" by default), AGG_CASES (the cases of agg-slow
+#   and agg-fast: some of "netagg auto single mptcp", all by default; "auto" for a quicker
+#   experiment with weights = "auto")
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../tests/lib/netns.sh
 . "$top/tests/lib/netns.sh"
@@ -211,7 +213,7 @@ scn_raw() {
 # netagg auto single mptcp.
 agg_set() {
 	local label=$1 r1=$2 d1=$3 r2=$4 d2=$5 w1=$6 w2=$7 t=$8 tag=$9 loss=${10:-0%}
-	local cases=${11:-netagg auto single mptcp} jitter=${12:-} b1 b2 cc ts=${T_SINGLE:-10} aw
+	local cases=${11:-${AGG_CASES:-netagg auto single mptcp}} jitter=${12:-} b1 b2 cc ts=${T_SINGLE:-10} aw
 	SET=$label
 	b1=$(rate_bps "$r1"); b2=$(rate_bps "$r2")
 	topo_create 2 v4
