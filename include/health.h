@@ -114,6 +114,16 @@ bool health_on_loss(struct health *h, uint32_t loss_ppm, bool others, uint64_t n
 /* Does the path carry traffic (up or degraded)? */
 bool health_usable(const struct health *h);
 
+/*
+ * Does a frame sent at `sent_at` (this end's or the peer's clock, in the caller's
+ * terms: ns) and heard now tell the path's delay as it is? Only while the path is
+ * usable and if the frame left after the path last came back. Frames of an outage can
+ * wait it out in a queue and arrive with the first ones after it, seconds late (a
+ * next hop's ARP queue holds them until the line is back): a 7 s cut left a restored
+ * path's smoothed RTT at 476 ms, and it stood by for another 0.4 s as too slow for data.
+ */
+bool health_times_path(const struct health *h, uint64_t sent_at);
+
 const char *health_state_name(enum path_state s);
 
 #endif

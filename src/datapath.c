@@ -277,11 +277,19 @@ static void note_alive(struct link *l, struct path *p, uint64_t now)
 	log_info("path %s: up", p->conf->name);
 }
 
+/* When this end sent the frame it stamped stamp_us, on the clock of `now` (0: before it started). */
+static uint64_t sent_at(uint64_t now, uint32_t stamp_us)
+{
+	uint64_t ago = (uint64_t)(uint32_t)(stamp(now) - stamp_us) * 1000;
+
+	return ago < now ? now - ago : 0;
+}
+
 /* The peer's report on what it heard from us on p: round-trip time, loss, rate. */
 static void take_report(struct link *l, struct path *p, const uint8_t *payload, size_t length, uint32_t peer_stamp,
 			uint64_t now)
 {
-	struct wire_probe rep;
+	struct wire_probe rep, timed;
 	struct health *h = &l->health[p->index];
 	struct probe *pr = &l->probe[p->index];
 	uint64_t raised = pr->min_rtt_raised;
@@ -292,7 +300,11 @@ static void take_report(struct link *l, struct path *p, const uint8_t *payload, 
 		? owdspan_above_low(&l->owd_base[p->index], stamp(now) - peer_stamp) * 1000ull : 0;
 
 	wire_probe_decode(payload, &rep);
-	probe_on_report(pr, &rep, peer_stamp, stamp(now), reverse_queue);
+	timed = rep;
+	/* The echo's frame left at our stamp echo_timestamp_us: a round trip of an outage's frames is none of the path's. */
+	if (rep.echo_hold_us != WIRE_PROBE_NO_ECHO && !health_times_path(h, sent_at(now, rep.echo_timestamp_us)))
+		timed.echo_hold_us = WIRE_PROBE_NO_ECHO;
+	probe_on_report(pr, &timed, peer_stamp, stamp(now), reverse_queue);
 	if (length >= WIRE_PROBE_LEN + WIRE_TRAIN_RESULT_LEN)
 		link_train_result(l, p->index, payload + WIRE_PROBE_LEN);
 	link_update_slow(l, now);
@@ -758,7 +770,9 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	}
 	probe_on_frame(&l->probe[p->index], h.path_seq, h.timestamp_us, (uint32_t)len, now);
 	probe_on_delay(&l->probe[p->index], stamp(now) - h.timestamp_us, now);
-	note_owd(l, p->index, h.timestamp_us, now);
+	/* Heard while the path proves itself after an outage, a frame may have waited it out (health_times_path). */
+	if (health_usable(&l->health[p->index]))
+		note_owd(l, p->index, h.timestamp_us, now);
 	/* The newest stamp: a frame the path reordered is older (one much older is a peer whose clock restarted). */
 	if ((uint32_t)(l->last_stamp[p->index] - h.timestamp_us) - 1u >= NACK_REORDER_MAX_US)
 		l->last_stamp[p->index] = h.timestamp_us;

@@ -27,6 +27,11 @@ bool health_usable(const struct health *h)
 	return h->state == PATH_UP || h->state == PATH_DEGRADED;
 }
 
+bool health_times_path(const struct health *h, uint64_t sent_at)
+{
+	return health_usable(h) && (!h->up_since || sent_at >= h->up_since);
+}
+
 static bool come_up(struct health *h, uint64_t now)
 {
 	if (h->state == PATH_DOWN)

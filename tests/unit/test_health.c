@@ -406,6 +406,29 @@ START_TEST(a_new_run_of_data_does_not_restart_the_silence)
 }
 END_TEST
 
+/*
+ * A 7 s outage: the peer's frames of the outage wait it out in a queue and come first
+ * when the line is back. Neither they (heard while the path proves itself) nor echoes of
+ * this end's frames sent before the path came back tell its delay; frames sent after do.
+ */
+START_TEST(an_outage_s_frames_do_not_time_the_path)
+{
+	struct health h;
+
+	health_init(&h, true, S / 2, S / 4, 10 * S);
+	ck_assert(health_times_path(&h, 9 * S)); /* up from the start: every frame */
+	ck_assert(health_tick(&h, 11 * S, 0, NULL, 0));
+	ck_assert(!health_times_path(&h, 11 * S)); /* down */
+	ck_assert(!health_on_rx(&h, 18 * S));      /* back: heard, proving itself */
+	ck_assert(!health_times_path(&h, 18 * S));
+	ck_assert(health_on_rx(&h, 18 * S + S / 4)); /* up after the hold */
+	ck_assert(!health_times_path(&h, 15 * S)); /* sent in the outage */
+	ck_assert(!health_times_path(&h, 18 * S)); /* sent while it proved itself */
+	ck_assert(health_times_path(&h, 18 * S + S / 4));
+	ck_assert(health_times_path(&h, 19 * S));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("health");
@@ -429,6 +452,7 @@ int main(void)
 	tcase_add_test(tc, state_since_follows_every_change);
 	tcase_add_test(tc, a_path_quiet_beyond_its_usual_gaps_is_suspect_long_before_it_is_down);
 	tcase_add_test(tc, a_new_run_of_data_does_not_restart_the_silence);
+	tcase_add_test(tc, an_outage_s_frames_do_not_time_the_path);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
