@@ -29,6 +29,13 @@ struct path {
 	unsigned reopen_failed_ifindex;
 	int reopen_failed_errno;
 	struct endpoint remote; /* len 0 while not yet learned */
+	/*
+	 * The peer was heard on the path, and it is up: sends tell the kernel its next hop is
+	 * reachable (MSG_CONFIRM). UDP gives it no such sign otherwise, and its neighbour
+	 * entry went through DELAY and PROBE every half minute; when a cut found it there, the
+	 * entry failed, and the restored path waited up to 1 s for the next ARP request.
+	 */
+	bool confirm;
 	uint32_t tx_seq;
 	struct path_stats stats;
 	/* Frames queued for the next path_flush; they point into the caller's buffers. */

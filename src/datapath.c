@@ -268,7 +268,11 @@ void link_learn_peer(struct link *l, struct path *p, const struct endpoint *from
 
 static void note_alive(struct link *l, struct path *p, uint64_t now)
 {
-	if (!health_on_rx(&l->health[p->index], now))
+	bool changed = health_on_rx(&l->health[p->index], now);
+
+	/* Heard, and up: the next hop works (path.h); a path proving itself is not known to. */
+	p->confirm = health_usable(&l->health[p->index]);
+	if (!changed)
 		return;
 	/* What was lost while the path was down is not the loss of the path that came back. */
 	probe_forget_loss(&l->probe[p->index]);

@@ -275,6 +275,7 @@ void link_schedule(struct link *l)
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		normal_up = normal_up || (health_usable(&l->health[i]) && !l->conf.path[i].backup);
 		was_up[i] = l->sched.up[i];
+		l->path[i].confirm = l->path[i].confirm && health_usable(&l->health[i]);
 	}
 	for (unsigned i = 0; i < l->conf.npaths; i++)
 		sched_set_up(&l->sched, i,

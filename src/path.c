@@ -166,7 +166,7 @@ void path_flush(struct path *p)
 	unsigned done = 0;
 
 	while (done < p->queued) {
-		int n = sendmmsg(p->fd, p->tx_msg + done, p->queued - done, 0);
+		int n = sendmmsg(p->fd, p->tx_msg + done, p->queued - done, p->confirm ? MSG_CONFIRM : 0);
 
 		if (n < 0 && errno == EINTR)
 			continue;
