@@ -42,9 +42,12 @@ pings=$(nsA ping -n -c 100 -i 0.02 "$B1" | awk -F'time=' '/time=/ { split($2, t,
 lo=$(sort -n <<<"$pings" | head -1)
 hi=$(sort -n <<<"$pings" | tail -1)
 mean=$(awk '{ s += $1 } END { printf "%.2f", s / NR }' <<<"$pings")
-log "jitter: 20 +- 10 ms asked one way, RTT $lo..$hi ms, mean $mean over $(wc -l <<<"$pings") pings"
-check "RTTs span most of 15-35 ms (lowest < 18, highest > 32)" \
-	awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(a >= 14 && a < 18 && b > 32 && b <= 37) }'
+# Above 37 ms a ping waited for the emulator's process or its own, not for the jitter:
+# one in 100 took 39.9 ms once in a full suite run on this 2-core machine.
+over=$(awk '$1 > 37' <<<"$pings" | wc -l)
+log "jitter: 20 +- 10 ms asked one way, RTT $lo..$hi ms, mean $mean over $(wc -l <<<"$pings") pings, $over over 37 ms"
+check "RTTs span most of 15-35 ms (lowest 14-18, highest > 32, at most 2 over 37)" \
+	awk -v a="$lo" -v b="$hi" -v o="$over" 'BEGIN { exit !(a >= 14 && a < 18 && b > 32 && o <= 2) }'
 check "mean RTT within 10 % of 25 ms" within "$mean" 25 2.5
 bg_start B iperf3 -s -1 -J -p 5303 >/dev/null
 wait_listen B 5303 || die "iperf3 server"
