@@ -5,7 +5,7 @@
 # and repetition. Prints one JSON object per measurement on stdout (records with a
 # "case", and "plot" records naming a data file for the plots); progress goes to stderr.
 #
-#   NAME: raw | agg-slow | agg-fast | loss | reorder | failover
+#   NAME: raw | agg-slow | agg-fast | agg-uneven | loss | reorder | failover
 #   environment (set by bench/run): BENCH_REP, BENCH_DATA (dir for per-run data files),
 #   T_RAW, T_AGG_SLOW, T_AGG_FAST, T_SINGLE, T_LOSS, T_REORDER, T_FAIL, CUT_AT, CUT_FOR (seconds),
 #   CCS and FAIL_CCS (congestion controls), RAW_CC, LOSS_MPTCP (1 = MPTCP in `loss` too),
@@ -25,7 +25,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # stdout is for records only: the libraries log to stdout, so they get stderr.
 exec 3>&1 1>&2
 
-NAME=${1:?usage: scenario.sh raw|agg-slow|agg-fast|loss|reorder|failover}
+NAME=${1:?usage: scenario.sh raw|agg-slow|agg-fast|agg-uneven|loss|reorder|failover}
 BENCH_REP=${BENCH_REP:-1}
 BENCH_DATA=${BENCH_DATA:-$NA_TMP}
 CCS=${CCS:-bbr cubic}
@@ -414,6 +414,8 @@ agg-slow) agg_set "7.5 Mbit/s 10 ms + 2.5 Mbit/s 40 ms" 7500kbit 10ms 2500kbit 4
 	"${T_AGG_SLOW:-30}" agg-slow ;;
 agg-fast) agg_set "50 Mbit/s 5 ms + 50 Mbit/s 25 ms" 50mbit 5ms 50mbit 25ms 1 1 \
 	"${T_AGG_FAST:-20}" agg-fast ;;
+agg-uneven) agg_set "80 Mbit/s 5 ms + 20 Mbit/s 25 ms" 80mbit 5ms 20mbit 25ms 4 1 \
+	"${T_AGG_FAST:-20}" agg-uneven ;;
 loss) agg_set "7.5 Mbit/s 10 ms + 2.5 Mbit/s 40 ms, 0.5 % loss on path 2" 7500kbit 10ms 2500kbit 40ms \
 	7500 2500 "${T_LOSS:-30}" loss 0.5% "netagg $([ "${LOSS_MPTCP:-1}" = 1 ] && echo mptcp)" ;;
 reorder) agg_set "7.5 Mbit/s 10 ms + 2.5 Mbit/s 40 ms, path 2 +- 10 ms (packets overtake)" 7500kbit 10ms \
