@@ -275,10 +275,12 @@ size_t link_keepalive_report(struct link *l, const struct session *s, unsigned i
 /* Capacity trains (linktrain.c, train.h). Sends one on path i when weights = "auto" wants it. */
 void link_train_tick(struct link *l, unsigned i, uint64_t now);
 /*
- * A frame of the peer's train (flow_seq 1 .. TRAIN_FRAMES of a keepalive) was read at now. Frames
- * read in one batch share a time: such a train tells no rate (train_on_frame).
+ * A frame of the peer's train (flow_seq 1 .. TRAIN_FRAMES of a keepalive) came in at `at`, the
+ * kernel's receive time (path_rx_stamp); where it gave none (0), it is timed by now, when it was
+ * read, and trains then tell only slower paths' rates (train_on_frame).
  */
-void link_train_frame(struct link *l, struct path *p, const struct wire_header *h, size_t len, uint64_t now);
+void link_train_frame(struct link *l, struct path *p, const struct wire_header *h, size_t len, uint64_t at,
+		      uint64_t now);
 /* The train result after the peer's report on path i (WIRE_TRAIN_RESULT_LEN bytes at in). */
 void link_train_result(struct link *l, unsigned i, const uint8_t *in);
 /* Tells the scheduler which paths to use: the up ones, and backup paths only while no other is up. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "addr.h"
 #include "conf.h"
@@ -44,13 +45,20 @@ struct path {
 	struct iovec tx_iov[PATH_BATCH];
 };
 
-/* A receive batch: PATH_BATCH buffers of `slot` bytes with their source addresses. */
+/* Room for the one control message a path socket asks for: the receive time (SO_TIMESTAMPNS). */
+union path_rx_control {
+	char buf[CMSG_SPACE(sizeof(struct timespec))];
+	struct cmsghdr align;
+};
+
+/* A receive batch: PATH_BATCH buffers of `slot` bytes with their source addresses and receive times. */
 struct path_rx {
 	size_t slot;
 	uint8_t *buf;
 	struct mmsghdr msg[PATH_BATCH];
 	struct iovec iov[PATH_BATCH];
 	struct endpoint from[PATH_BATCH];
+	union path_rx_control control[PATH_BATCH];
 };
 
 /* Opens and binds the socket of path `index`. Returns false with the reason in err. */
@@ -81,5 +89,12 @@ unsigned path_receive(struct path *p, struct path_rx *rx);
 
 /* Length of datagram i of the last path_receive, or 0 when it was truncated. */
 size_t path_rx_len(const struct path_rx *rx, unsigned i);
+
+/*
+ * When the kernel took datagram i of the last path_receive off the wire, in ns of the
+ * wall clock (CLOCK_REALTIME); 0 when it did not say. Only differences between two such
+ * times mean anything here: they are free of how late and in what batches the daemon read.
+ */
+uint64_t path_rx_stamp(struct path_rx *rx, unsigned i);
 
 #endif

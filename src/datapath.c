@@ -741,8 +741,9 @@ static void warn_version(struct link *l, const struct path *p, const uint8_t *bu
 		  addr_format(from, text, sizeof(text)), WIRE_VERSION);
 }
 
+/* wire_at: when the kernel received it (path_rx_stamp), 0 if unknown; it times capacity trains. */
 static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len, const struct endpoint *from,
-			uint64_t now)
+			uint64_t now, uint64_t wire_at)
 {
 	struct wire_header h;
 	enum wire_error e = len ? wire_decode(buf, len, l->conf.npaths, &h) : WIRE_BAD_LENGTH;
@@ -798,7 +799,7 @@ static void receive_one(struct link *l, struct path *p, uint8_t *buf, size_t len
 	}
 	else if (h.type == WIRE_KEEPALIVE) {
 		if (h.flow_seq)
-			link_train_frame(l, p, &h, len, now);
+			link_train_frame(l, p, &h, len, wire_at, now);
 		/* A train's frames after its first carry the same report: it is taken once. */
 		if (h.flow_seq <= 1)
 			take_report(l, p, buf + WIRE_HEADER_LEN, h.length, h.timestamp_us, now);
@@ -813,7 +814,8 @@ void link_forward_to_tun(struct link *l, unsigned i, uint64_t now)
 	unsigned n = path_receive(p, &l->rx);
 
 	for (unsigned k = 0; k < n; k++)
-		receive_one(l, p, l->rx.buf + k * l->rx.slot, path_rx_len(&l->rx, k), &l->rx.from[k], now);
+		receive_one(l, p, l->rx.buf + k * l->rx.slot, path_rx_len(&l->rx, k), &l->rx.from[k], now,
+			    path_rx_stamp(&l->rx, k));
 	if (n) {
 		nack_due(&l->nack, now);
 		link_repair_flush(l, now);

@@ -60,11 +60,13 @@ void link_train_tick(struct link *l, unsigned i, uint64_t now)
 	send_train(l, s, p, now);
 }
 
-void link_train_frame(struct link *l, struct path *p, const struct wire_header *h, size_t len, uint64_t now)
+void link_train_frame(struct link *l, struct path *p, const struct wire_header *h, size_t len, uint64_t at,
+		      uint64_t now)
 {
 	struct train_rx *t = &l->train_rx[p->index];
 
-	if (h->flow_seq > TRAIN_FRAMES || !train_on_frame(t, h->flow_seq, h->path_seq, (uint32_t)len, now))
+	if (h->flow_seq > TRAIN_FRAMES ||
+	    !train_on_frame(t, h->flow_seq, h->path_seq, (uint32_t)len, at ? at : now, at != 0))
 		return;
 	log_debug("path %s: the peer's capacity train came at %.2f Mbit/s", p->conf->name, t->result_kbps / 1e3);
 	/* The sender waits for this to set its weights: it goes at once. */

@@ -88,6 +88,9 @@ static int open_socket(const struct conf_path *cp, struct endpoint *bound, unsig
 	if (cp->device[0] && bind_to_device(cp, fd, ifindex, err, errlen) < 0)
 		return -1;
 	set_buffers(fd);
+	/* Capacity trains are timed by these (train.h); without them, by when frames are read. */
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0)
+		log_debug("path %s: no receive times (SO_TIMESTAMPNS): %s", cp->name, strerror(errno));
 	return bind_local(cp, fd, bound, err, errlen);
 }
 
@@ -210,6 +213,8 @@ unsigned path_receive(struct path *p, struct path_rx *rx)
 		rx->msg[i].msg_hdr.msg_iovlen = 1;
 		rx->msg[i].msg_hdr.msg_name = &rx->from[i].u.ss;
 		rx->msg[i].msg_hdr.msg_namelen = sizeof(rx->from[i].u.ss);
+		rx->msg[i].msg_hdr.msg_control = rx->control[i].buf;
+		rx->msg[i].msg_hdr.msg_controllen = sizeof(rx->control[i].buf);
 	}
 	do
 		n = recvmmsg(p->fd, rx->msg, PATH_BATCH, MSG_DONTWAIT, NULL);
@@ -230,4 +235,18 @@ size_t path_rx_len(const struct path_rx *rx, unsigned i)
 	if (rx->msg[i].msg_hdr.msg_flags & MSG_TRUNC)
 		return 0;
 	return rx->msg[i].msg_len;
+}
+
+uint64_t path_rx_stamp(struct path_rx *rx, unsigned i)
+{
+	struct msghdr *m = &rx->msg[i].msg_hdr;
+	struct timespec ts;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(ts))) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+		}
+	return 0;
 }
