@@ -78,13 +78,16 @@ bool autow_queue_long(uint64_t srtt_ns, uint64_t min_rtt_ns);
  * path that holds it back; or losing AUTOW_LOSS_PPM) is worth what it delivered over
  * the revision's reports; a path with room is worth a little more than it delivers or
  * was estimated at, so its share grows until it fills, except that a path full within
- * the last AUTOW_HOLD_REVISIONS grows only with what it delivers. The configured
- * weights give the split until the paths have carried traffic.
+ * the last AUTOW_HOLD_REVISIONS grows only with what it delivers. A path never found
+ * full claims the room up to its line rate (autow_line_rate) at once while another is
+ * full. The configured weights give the split until the paths have carried traffic.
  */
 struct autow {
 	unsigned npaths;
 	uint32_t configured[WIRE_MAX_PATHS];
 	uint64_t capacity[WIRE_MAX_PATHS]; /* 0: not estimated yet */
+	uint64_t line_bps[WIRE_MAX_PATHS]; /* the rate its capacity train crossed at (0: none) */
+	bool was_full[WIRE_MAX_PATHS];     /* found full at a revision: its capacity is measured */
 	unsigned streak[WIRE_MAX_PATHS];   /* revisions in a row with room while another path was full */
 	unsigned since_full[WIRE_MAX_PATHS]; /* revisions since the path was last full (AUTOW_HOLD_REVISIONS: long ago) */
 	uint32_t weight[WIRE_MAX_PATHS];   /* as last handed out (the configured ones at first); 0 while
@@ -115,5 +118,14 @@ bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, u
  * while a rate is missing, and for good once traffic was measured.
  */
 bool autow_seed(struct autow *a, const bool *usable, const uint64_t *train_bps, uint32_t *weights);
+
+/*
+ * Path i's capacity train crossed at bps (its line rate, as a train measures it). Whatever
+ * the start, a revision that finds the path with room while another path is full gives
+ * it up to that at once, until the path is found full itself; from then on what it
+ * delivers tells its capacity, and a train that read a shaper's burst as the rate (more
+ * than the path carries) costs that one revision.
+ */
+void autow_line_rate(struct autow *a, unsigned i, uint64_t bps);
 
 #endif

@@ -22,8 +22,9 @@
  */
 #define TRAIN_WIRE_SPAN_MIN_NS (500ull * 1000ull)
 #define TRAIN_WIRE_OFF_LINE 1.0 /* a frame further off the fitted line than this many gaps: no rate */
-#define TRAIN_TRIES 3                          /* trains per path when results do not come ... */
-#define TRAIN_RETRY_NS (1000ull * 1000000ull)  /* ... this long after the last */
+#define TRAIN_TRIES 5                              /* trains per path when results do not come ... */
+#define TRAIN_RETRY_NS (100ull * 1000000ull)       /* ... this long and two of the path's RTTs after the last, */
+#define TRAIN_RETRY_NO_RTT_NS (250ull * 1000000ull)  /* or this long without an RTT yet */
 
 /* The receiving end's measurement of the trains on one path. */
 struct train_rx {

@@ -160,6 +160,7 @@ static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, 
 	}
 	if (full) {
 		a->since_full[i] = 0;
+		a->was_full[i] = true;
 		/* A path that never idled delivered its capacity, just now: no smoothing's lag. */
 		a->capacity[i] = delivered(s);
 		return;
@@ -179,6 +180,14 @@ static void estimate(struct autow *a, unsigned i, const struct autow_sample *s, 
 	if (other_full && floor > base)
 		base = floor;
 	grown = base * (100 + growth) / 100;
+	/*
+	 * Held back by a full path, with room up to a line rate a train measured: claimed at
+	 * once. Step by step, from 1:3 on two equal paths, the split evened out only after
+	 * the inner BBR had left its start-up at two thirds of the bond's rate, which it then
+	 * took 2.5-3 s to find (agg-fast: 90.9-93 % of the ceiling, against 96.3 from 1:1).
+	 */
+	if (other_full && !a->was_full[i] && a->line_bps[i] > grown)
+		grown = a->line_bps[i];
 	/*
 	 * Room is claimed step by step, never far beyond what the path has shown it carries;
 	 * but that bound takes back no estimate: a path with room that carries less (the
@@ -304,6 +313,11 @@ bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, u
 		usable[i] = s[i].usable;
 	to_weights(a, usable, weights);
 	return true;
+}
+
+void autow_line_rate(struct autow *a, unsigned i, uint64_t bps)
+{
+	a->line_bps[i] = bps;
 }
 
 bool autow_seed(struct autow *a, const bool *usable, const uint64_t *train_bps, uint32_t *weights)

@@ -212,6 +212,9 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 	}
 	if (c->auto_weights != l->conf.auto_weights || memcmp(&l->conf.path, &c->path, sizeof(c->path)) != 0) {
 		autow_init(&l->autow, c->npaths, weights, now);
+		/* The lines measured are still the lines. */
+		for (unsigned i = 0; i < c->npaths; i++)
+			autow_line_rate(&l->autow, i, l->train_bps[i]);
 		l->autow_mark_at = now;
 		memcpy(l->autow_data_mark, l->data_tx_bytes, sizeof(l->autow_data_mark));
 	}

@@ -6,22 +6,27 @@
 #include "link.h"
 #include "log.h"
 
-/* Before the paths have carried traffic, nothing else tells their rates apart. */
-static bool traffic_measured(const struct autow *a)
-{
-	for (unsigned i = 0; i < a->npaths; i++)
-		if (a->capacity[i])
-			return true;
-	return false;
-}
-
-/* Configured weights are the user's start (the "starting point"): trains only stand in for none. */
+/*
+ * Configured weights are the user's start (the issue's "starting point"): trains then
+ * only give room (autow_line_rate), and stand in for the start where none was given.
+ */
 static bool weights_given(const struct conf *c)
 {
 	for (unsigned i = 0; i < c->npaths; i++)
 		if (c->path[i].weight_given)
 			return true;
 	return false;
+}
+
+/*
+ * The result of a timed train comes back one round trip after it went (the peer answers
+ * at once); twice that and more means the peer could not time it. Transfers often start
+ * as soon as the link is up, and the rates are worth most in their first second: a retry
+ * that waited 1 s came after a bench transfer had found its split the slow way.
+ */
+static uint64_t retry_after(const struct probe *pr)
+{
+	return pr->have_rtt ? 2 * pr->srtt + TRAIN_RETRY_NS : TRAIN_RETRY_NO_RTT_NS;
 }
 
 /*
@@ -45,7 +50,7 @@ static void send_train(struct link *l, struct session *s, struct path *p, uint64
 	}
 	l->keepalives[p->index] += TRAIN_FRAMES;
 	l->train_tries[p->index]++;
-	l->train_next[p->index] = now + TRAIN_RETRY_NS;
+	l->train_next[p->index] = now + retry_after(&l->probe[p->index]);
 }
 
 void link_train_tick(struct link *l, unsigned i, uint64_t now)
@@ -53,9 +58,14 @@ void link_train_tick(struct link *l, unsigned i, uint64_t now)
 	struct session *s = session_for_tx(&l->keying.sessions);
 	struct path *p = &l->path[i];
 
-	if (!l->conf.auto_weights || weights_given(&l->conf) || !s || !(s->peer_features & HS_FEATURE_TRAIN) ||
-	    !p->remote.len || !health_usable(&l->health[i]) || l->train_bps[i] || l->train_tries[i] >= TRAIN_TRIES ||
-	    now < l->train_next[i] || traffic_measured(&l->autow))
+	/*
+	 * Sent whatever the start and whenever the path is up without a rate: a rate that
+	 * comes once traffic flows still gives a path held back by a full one its room at
+	 * once (autow_line_rate). Frames sent back to back still leave a busy FIFO
+	 * bottleneck a frame time apart.
+	 */
+	if (!l->conf.auto_weights || !s || !(s->peer_features & HS_FEATURE_TRAIN) || !p->remote.len ||
+	    !health_usable(&l->health[i]) || l->train_bps[i] || l->train_tries[i] >= TRAIN_TRIES || now < l->train_next[i])
 		return;
 	send_train(l, s, p, now);
 }
@@ -86,6 +96,9 @@ void link_train_result(struct link *l, unsigned i, const uint8_t *in)
 		return;
 	l->train_bps[i] = (uint64_t)r.kbps * 1000;
 	log_info("path %s: a capacity train crossed at %.2f Mbit/s", l->path[i].conf->name, r.kbps / 1e3);
+	autow_line_rate(&l->autow, i, l->train_bps[i]);
+	if (weights_given(&l->conf))
+		return;
 	for (unsigned j = 0; j < l->conf.npaths; j++)
 		usable[j] = health_usable(&l->health[j]);
 	if (!autow_seed(&l->autow, usable, l->train_bps, w))

@@ -138,6 +138,74 @@ START_TEST(a_flow_held_back_by_a_full_path_is_given_the_room_fast)
 }
 END_TEST
 
+/* Revisions from 1:3 on two equal 50 Mbit/s paths whose trains read line[] until path 1 has 45 %. */
+static unsigned revisions_to_even_out(struct autow *a, uint32_t *w, const uint64_t *line, uint64_t *now)
+{
+	const uint32_t configured[2] = { 2500, 7500 };
+	const uint64_t cap[2] = { 50000000, 50000000 };
+	unsigned rounds = 0;
+
+	autow_init(a, 2, configured, *now);
+	w[0] = 2500;
+	w[1] = 7500;
+	autow_line_rate(a, 0, line[0]);
+	autow_line_rate(a, 1, line[1]);
+	for (; share(w, 0, 2) < 0.45 && rounds < 100; rounds++)
+		revise_closed_loop(a, w, cap, now, true);
+	return rounds;
+}
+
+START_TEST(a_path_s_line_rate_is_its_room_at_once)
+{
+	const uint64_t cap[2] = { 50000000, 50000000 };
+	const uint64_t right[2] = { 49000000, 50500000 }, none[2] = { 0, 0 }, burst[2] = { 120000000, 50000000 };
+	uint32_t w[2];
+	uint64_t now = 0;
+	struct autow a;
+	unsigned steps = revisions_to_even_out(&a, w, none, &now);
+
+	/* Trains that read the paths right: even at the first revision that finds path 2 full, not 5 later. */
+	ck_assert_uint_ge(steps, 4);
+	ck_assert_uint_eq(revisions_to_even_out(&a, w, right, &now), 1);
+	for (unsigned k = 0; k < 40; k++) {
+		revise_closed_loop(&a, w, cap, &now, true);
+		ck_assert_msg(share(w, 0, 2) > 0.45 && share(w, 0, 2) < 0.55, "path 1 share %.3f", share(w, 0, 2));
+	}
+	/*
+	 * A train that read a shaper's burst (120 of 50 Mbit/s): path 1 overshoots once, is
+	 * found full, and from then on its delivery tells; no swing comes back.
+	 */
+	ck_assert_uint_eq(revisions_to_even_out(&a, w, burst, &now), 1);
+	revise_closed_loop(&a, w, cap, &now, true);
+	ck_assert(a.was_full[0]);
+	for (unsigned k = 0; k < 40; k++) {
+		revise_closed_loop(&a, w, cap, &now, true);
+		if (k >= 4)
+			ck_assert_msg(share(w, 0, 2) > 0.45 && share(w, 0, 2) < 0.55, "path 1 share %.3f after %u",
+				      share(w, 0, 2), k);
+	}
+	/*
+	 * Later, path 1 has room while path 2 is full, revision after revision: it grows by
+	 * steps from what it delivers, not to the burst's rate.
+	 */
+	{
+		const uint32_t held[2] = { 2900, 7100 };
+		struct autow_sample smp[2] = { 0 };
+		uint32_t out[2];
+
+		for (unsigned k = 0; k < 12; k++) {
+			uint64_t before = a.capacity[0];
+
+			now += AUTOW_INTERVAL_NS;
+			model(held, cap, 72000000, 2, smp);
+			revise(&a, smp, now, out);
+			ck_assert_msg(a.capacity[0] <= before * 13 / 10 + 1, "path 1 estimated at %llu after %u",
+				      (unsigned long long)a.capacity[0], k);
+		}
+	}
+}
+END_TEST
+
 /*
  * A BBR sender keeps queues short: the path that holds the flow back shows a few ms of
  * queue, far below the absolute limit (a quarter of a 50 ms base), while the path with
@@ -687,6 +755,7 @@ int main(void)
 	tcase_add_test(tc, wrong_weights_converge_to_the_capacities);
 	tcase_add_test(tc, a_path_that_slows_down_loses_its_share);
 	tcase_add_test(tc, a_flow_held_back_by_a_full_path_is_given_the_room_fast);
+	tcase_add_test(tc, a_path_s_line_rate_is_its_room_at_once);
 	tcase_add_test(tc, a_short_queue_on_one_path_only_marks_it_full);
 	tcase_add_test(tc, jitter_is_not_taken_for_a_queue);
 	tcase_add_test(tc, late_rates_do_not_hold_back_a_path_with_room);
