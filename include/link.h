@@ -108,7 +108,7 @@ struct link {
 	/* Capacity trains (train.h): the peer's heard on each path, and ours with the rate it reported. */
 	struct train_rx train_rx[WIRE_MAX_PATHS];
 	unsigned train_tries[WIRE_MAX_PATHS];
-	uint32_t train_seq[WIRE_MAX_PATHS];  /* the path_seq of our latest train's first frame */
+	uint32_t train_seq[WIRE_MAX_PATHS][TRAIN_TRIES]; /* the path_seq of each of our trains' first frame */
 	uint64_t train_next[WIRE_MAX_PATHS]; /* when another may go */
 	uint64_t train_bps[WIRE_MAX_PATHS];  /* its rate; 0: none reported yet */
 	int ack_path; /* the path bare TCP ACKs took last (express.h); -1: none yet */
@@ -283,6 +283,11 @@ void link_train_frame(struct link *l, struct path *p, const struct wire_header *
 		      uint64_t now);
 /* The train result after the peer's report on path i (WIRE_TRAIN_RESULT_LEN bytes at in). */
 void link_train_result(struct link *l, unsigned i, const uint8_t *in);
+/*
+ * The rates the trains measured, to weights = "auto" after its estimates started afresh
+ * (a reload): as line rates, and as the start where no weight is given.
+ */
+void link_train_reapply(struct link *l);
 /* Tells the scheduler which paths to use: the up ones, and backup paths only while no other is up. */
 void link_schedule(struct link *l);
 

@@ -2,8 +2,9 @@
 /*
  * Capacity trains: a few full-size keepalives sent back to back on a path. They leave
  * the path's bottleneck one frame time apart, so their spacing at the far end is the
- * path's rate before any traffic has filled it. weights = "auto" starts from these
- * rates when no weight was configured (autow_seed).
+ * path's rate before any traffic has filled it. weights = "auto" takes them as the
+ * paths' line rates (autow_line_rate), and starts from them when no weight was
+ * configured (autow_seed).
  */
 #ifndef NETAGG_TRAIN_H
 #define NETAGG_TRAIN_H
@@ -25,6 +26,7 @@
 #define TRAIN_TRIES 5                              /* trains per path when results do not come ... */
 #define TRAIN_RETRY_NS (100ull * 1000000ull)       /* ... this long and two of the path's RTTs after the last, */
 #define TRAIN_RETRY_NO_RTT_NS (250ull * 1000000ull)  /* or this long without an RTT yet */
+#define TRAIN_QUIET_NS (100ull * 1000000ull)        /* nor while data went on the path this recently */
 
 /* The receiving end's measurement of the trains on one path. */
 struct train_rx {

@@ -203,6 +203,7 @@ void link_close(struct link *l)
 void link_apply(struct link *l, const struct conf *c, uint64_t now)
 {
 	uint32_t weights[WIRE_MAX_PATHS];
+	bool afresh = c->auto_weights != l->conf.auto_weights || memcmp(&l->conf.path, &c->path, sizeof(c->path)) != 0;
 
 	/* New configured weights, or auto switched on or off: start again from the configured ones. */
 	for (unsigned i = 0; i < c->npaths; i++) {
@@ -210,11 +211,8 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 		if (c->path[i].weight != l->conf.path[i].weight || c->auto_weights != l->conf.auto_weights)
 			sched_set_weight(&l->sched, i, c->path[i].weight);
 	}
-	if (c->auto_weights != l->conf.auto_weights || memcmp(&l->conf.path, &c->path, sizeof(c->path)) != 0) {
+	if (afresh) {
 		autow_init(&l->autow, c->npaths, weights, now);
-		/* The lines measured are still the lines. */
-		for (unsigned i = 0; i < c->npaths; i++)
-			autow_line_rate(&l->autow, i, l->train_bps[i]);
 		l->autow_mark_at = now;
 		memcpy(l->autow_data_mark, l->data_tx_bytes, sizeof(l->autow_data_mark));
 	}
@@ -226,6 +224,9 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 		l->health[i].hold_base = l->health[i].down_after / 2;
 		set_busy_limits(&l->health[i], c);
 	}
+	/* What the trains measured still holds: as line rates, and as the start where no weight is given now. */
+	if (afresh && c->auto_weights)
+		link_train_reapply(l);
 	link_schedule(l);
 	keying_set_ciphers(l);
 }

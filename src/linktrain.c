@@ -40,7 +40,7 @@ static void send_train(struct link *l, struct session *s, struct path *p, uint64
 	size_t len = link_keepalive_report(l, s, p->index, now, report);
 	size_t padded = l->mtu > len ? l->mtu : len;
 
-	l->train_seq[p->index] = p->tx_seq;
+	l->train_seq[p->index][l->train_tries[p->index]] = p->tx_seq;
 	for (unsigned k = 1; k <= TRAIN_FRAMES; k++) {
 		/* Sealing encrypts in place: each frame starts from the plaintext. */
 		memcpy(frame + WIRE_HEADER_LEN, report, len);
@@ -59,13 +59,13 @@ void link_train_tick(struct link *l, unsigned i, uint64_t now)
 	struct path *p = &l->path[i];
 
 	/*
-	 * Sent whatever the start and whenever the path is up without a rate: a rate that
-	 * comes once traffic flows still gives a path held back by a full one its room at
-	 * once (autow_line_rate). Frames sent back to back still leave a busy FIFO
-	 * bottleneck a frame time apart.
+	 * Sent whatever the start: a rate still gives a path held back by a full one its room
+	 * at once (autow_line_rate). Not into data of ours on the path, though: a burst of 8
+	 * full frames on a full queue may overflow it, and its losses count as the path's.
 	 */
 	if (!l->conf.auto_weights || !s || !(s->peer_features & HS_FEATURE_TRAIN) || !p->remote.len ||
-	    !health_usable(&l->health[i]) || l->train_bps[i] || l->train_tries[i] >= TRAIN_TRIES || now < l->train_next[i])
+	    !health_usable(&l->health[i]) || l->train_bps[i] || l->train_tries[i] >= TRAIN_TRIES ||
+	    now < l->train_next[i] || now - l->data_tx_at[i] < TRAIN_QUIET_NS)
 		return;
 	send_train(l, s, p, now);
 }
@@ -83,20 +83,14 @@ void link_train_frame(struct link *l, struct path *p, const struct wire_header *
 	link_send_keepalive(l, p, now);
 }
 
-void link_train_result(struct link *l, unsigned i, const uint8_t *in)
+/* Where no weight is given and every usable path has a train's rate, the start comes from them. */
+static void seed(struct link *l)
 {
-	struct wire_train_result r;
 	bool usable[WIRE_MAX_PATHS];
 	uint32_t w[WIRE_MAX_PATHS];
 	char text[WIRE_MAX_PATHS * 12] = "";
 	size_t used = 0;
 
-	wire_train_result_decode(in, &r);
-	if (!r.kbps || !l->train_tries[i] || r.first_seq != l->train_seq[i] || l->train_bps[i])
-		return;
-	l->train_bps[i] = (uint64_t)r.kbps * 1000;
-	log_info("path %s: a capacity train crossed at %.2f Mbit/s", l->path[i].conf->name, r.kbps / 1e3);
-	autow_line_rate(&l->autow, i, l->train_bps[i]);
 	if (weights_given(&l->conf))
 		return;
 	for (unsigned j = 0; j < l->conf.npaths; j++)
@@ -109,4 +103,33 @@ void link_train_result(struct link *l, unsigned i, const uint8_t *in)
 		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%u", j ? ":" : "", w[j]);
 	}
 	log_info("weights from the capacity trains: %s", text);
+}
+
+/* A result names one of the trains this end sent on the path: a late one for an earlier train measured the line all the same. */
+static bool ours(const struct link *l, unsigned i, uint32_t first_seq)
+{
+	for (unsigned k = 0; k < l->train_tries[i]; k++)
+		if (l->train_seq[i][k] == first_seq)
+			return true;
+	return false;
+}
+
+void link_train_result(struct link *l, unsigned i, const uint8_t *in)
+{
+	struct wire_train_result r;
+
+	wire_train_result_decode(in, &r);
+	if (!r.kbps || l->train_bps[i] || !ours(l, i, r.first_seq))
+		return;
+	l->train_bps[i] = (uint64_t)r.kbps * 1000;
+	log_info("path %s: a capacity train crossed at %.2f Mbit/s", l->path[i].conf->name, r.kbps / 1e3);
+	autow_line_rate(&l->autow, i, l->train_bps[i]);
+	seed(l);
+}
+
+void link_train_reapply(struct link *l)
+{
+	for (unsigned i = 0; i < l->conf.npaths; i++)
+		autow_line_rate(&l->autow, i, l->train_bps[i]);
+	seed(l);
 }

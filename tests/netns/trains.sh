@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Capacity trains: with weights = "auto" and no weight given, each end sends a train of
-# full frames on every path once the paths are up, the other end times it, and the
+# Capacity trains: with weights = "auto", each end sends a train of full frames on every
+# path once the paths are up, and the other end times it. With no weight given, the
 # weights start from the rates the trains crossed at, before any traffic (7.5 and 2.5
 # Mbit/s here: about 3:1 instead of 1:1). On 80 and 20 Mbit/s the frames of a train come
 # 0.15 ms apart, which only the kernel's receive times tell (SO_TIMESTAMPNS): about 4:1.
-# Configured weights are the start instead: trains still go, and their rates only give
-# a path held back by a full one its room at once (test_autow), not the start.
+# Configured weights are the start instead: their rates then only give a path held back
+# by a full one its room at once (test_autow), until a reload leaves the weights out.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/wan.sh"
 need_root
@@ -32,8 +32,8 @@ bond_auto() {
 weights() { na_status "$1" | jq -r '[.paths[].weight] | join(":")'; }
 share1() { na_status "$1" | jq '.paths[0].weight * 100 / (.paths[0].weight + .paths[1].weight) | floor'; }
 
-# seeded LABEL : waits up to 4 s (3 trains a path, 1 s apart) for both ends' weights to
-# leave 1:1, and shows them with what A's log says of its trains.
+# seeded LABEL : waits up to 4 s (up to 5 trains a path, a few hundred ms apart) for both
+# ends' weights to leave 1:1, and shows them with what A's log says of its trains.
 seeded() {
 	for _ in $(seq 40); do
 		[ "$(weights A)" != 1:1 ] && [ "$(weights B)" != 1:1 ] && break
@@ -76,4 +76,17 @@ check "with weights given, A still times a train on each path" \
 	[ "$(grep -c 'a capacity train crossed at' "$alog")" -eq 2 ]
 kept() { [ "$(weights A)" = 1:1 ] && ! grep -q "weights from the capacity trains" "$alog"; }
 check "and keeps its weights (1:1) before any traffic" kept
+
+# A reload that leaves the weights out: the rates already measured give the start. The
+# daemon is nobody by then: it must be able to reach the config.
+chmod 711 "$NA_TMP"
+sed -i 's/ weight = [0-9]*;//' "$(na_conf A)"
+chmod 644 "$(na_conf A)"
+kill -HUP "${NA_PID[A]}"
+for _ in $(seq 20); do
+	[ "$(weights A)" != 1:1 ] && break
+	sleep 0.1
+done
+check "after a reload without weights, A's start is its trains' (path 1 share $(share1 A) %, 75 +- 8)" \
+	within "$(share1 A)" 75 8
 finish
