@@ -25,7 +25,7 @@ static uint64_t read_time_gap(const struct train_rx *t, uint64_t span)
 /*
  * Timed on the wire: the slope of the line fitted (least squares) to the frames' times.
  * Whatever released the frames (a shaper's timer, a NIC's interrupts) holds some back a
- * little: of 22 trains at 80 Mbit/s through the test bed's emulator, 13 had a gap under
+ * little: of 22 trains at 80 Mbit/s through the test bed's emulator, 20 had a gap under
  * 65 us where the path spaced frames 151 us apart, so no one gap can be trusted. A frame
  * more than a gap off the fitted line was released late by more than what is measured:
  * such a train tells no rate. The fit read 134-156 us from the 18 of the 22 that pass;
