@@ -33,10 +33,18 @@ check "RTT variation is reported" test "$(jq '.paths[1].rttvar_ms != null' <<<"$
 check "both paths up" test "$(jq -r '[.paths[].state] | join(",")' <<<"$st")" = "up,up"
 
 # 10 % loss from A to B on path 2, with traffic so that reports cover many frames.
+# iperf3 sets up a UDP test with one datagram each way and no retransmission: when the
+# lossy path loses either, it fails at once ("unable to read from stream socket": 6 of
+# 26 runs in one session, of this session's daemons and older ones). That is the tool,
+# not the tunnel: up to 3 tries.
 wan_shape 2 ab 50mbit 40ms 10%
 bg_start B iperf3 -s -p 5401 >/dev/null
 wait_listen B 5401 || die "iperf3 server"
-nsA iperf3 -u -c "$TUN_V4_B" -p 5401 -b 4M -l 1000 -t 4 >/dev/null || die "iperf3"
+for try in 1 2 3; do
+	nsA iperf3 -u -c "$TUN_V4_B" -p 5401 -b 4M -l 1000 -t 4 >/dev/null && break
+	[ "$try" = 3 ] && die "iperf3 failed 3 times"
+	log "iperf3 could not set up its UDP test over the lossy path (try $try), again"
+done
 st=$(na_status A)
 loss2=$(jq '.paths[1].loss * 100' <<<"$st")
 loss1=$(jq '.paths[0].loss * 100' <<<"$st")
