@@ -15,11 +15,21 @@ has_all() {
 	for p in "$@"; do grep -q -- "$p" <<<"$text" || return 1; done
 }
 
+# failures_so_far PHASE : log how often each side's paths went down by now, and why (the
+# daemons' own lines), so a failure of the last check says in which phase it happened.
+failures_so_far() {
+	log "after $1: failures A $(na_status A | jq -c '[.paths[].failures]') B $(na_status B | jq -c '[.paths[].failures]')"
+	grep -h "down" "$NA_TMP/a.log" "$NA_TMP/b.log" | sed 's/^/    /'
+	: >"$NA_TMP/a.log"; : >"$NA_TMP/b.log"
+}
+
 topo_create 2 v4
 # Path 1: 10 ms each way; path 2: 40 ms each way. Rates well above what the test sends.
 wan_shape 1 both 50mbit 10ms
 wan_shape 2 both 50mbit 40ms
-na_bond v4 1 1 || die "bond"
+write_configs v4 1 1
+na_run_fg B "$NA_TMP/b.log"
+na_run_fg A "$NA_TMP/a.log"
 wait_ping A "$TUN_V4_B" || die "no ping over the tunnel"
 sleep 2
 
@@ -31,6 +41,7 @@ check "path 1 RTT within 5 ms of 20 ms" within "$rtt1" 21 5
 check "path 2 RTT within 8 ms of 80 ms" within "$rtt2" 81 8
 check "RTT variation is reported" test "$(jq '.paths[1].rttvar_ms != null' <<<"$st")" = true
 check "both paths up" test "$(jq -r '[.paths[].state] | join(",")' <<<"$st")" = "up,up"
+failures_so_far "the idle RTT"
 
 # 10 % loss from A to B on path 2, with traffic so that reports cover many frames.
 # iperf3 sets up a UDP test with one datagram each way and no retransmission: when the
@@ -55,6 +66,7 @@ check "path 1 loss under 1 %" awk -v x="$loss1" 'BEGIN { exit !(x < 1) }'
 check "the lossy path is degraded" test "$(jq -r '.paths[1].state' <<<"$st")" = degraded
 check "frames lost are counted" test "$(jq '.paths[1].lost > 0' <<<"$st")" = true
 log "path 1 receive rate at the end of the transfer: $rate1 Mbit/s"
+failures_so_far "10 % loss on path 2"
 
 # The receive rate: 4 Mbit/s of UDP split 1:1, about 2.2 Mbit/s per path with the frame overhead.
 bg_start B iperf3 -s -p 5402 >/dev/null
@@ -74,6 +86,7 @@ text=$(na A status "$IF_A")
 check "the human view shows rtt, loss, rate and time in state" has_all "$text" rtt_ms loss rate_mbit \
 	"state  *for" " up  *[0-9.]*s "
 wait "$iperf"
+failures_so_far "the receive rate"
 
 # A standing queue: path 2 held to 1.5 Mbit/s while it is offered about 2.2 (4 Mbit/s split
 # 1:1). Its queue never drains while the frames come, and B reports it; path 1 has room.
@@ -92,6 +105,7 @@ check "path 2's standing queue is reported, 10 ms and more" test "$(jq '.paths[1
 check "path 1's is under 2 ms" test "$(jq '.paths[0].queue_ms < 2' <<<"$st")" = true
 check "the human view has a queue_ms column" has_all "$text" "rtt_ms  *queue_ms  *loss"
 check "Prometheus has the standing queues" grep -q "^netagg_path_queue_seconds{interface=\"$IF_A\",path=\"p2\"} 0\.[0-9]" <<<"$prom"
+failures_so_far "the standing queue"
 
 # The loss stops: the path is up again once the reports show it.
 wan_shape 2 ab 50mbit 40ms
@@ -101,6 +115,7 @@ nsA iperf3 -u -c "$TUN_V4_B" -p 5403 -b 4M -l 1000 -t 4 >/dev/null || die "iperf
 st=$(na_status A)
 log "after the loss stopped: path 2 $(jq -r '.paths[1].state' <<<"$st"), loss $(jq '.paths[1].loss * 100' <<<"$st") %"
 check "path 2 is up again" test "$(jq -r '.paths[1].state' <<<"$st")" = up
+failures_so_far "the loss stopped"
 # Busy paths are probed faster and judged sooner: that must not take a working path down.
 check "no path went down on either side" test "$(jq '[.paths[].failures] | add' <<<"$st")$(na_status B | jq '[.paths[].failures] | add')" = 00
 finish
