@@ -111,6 +111,7 @@ static void note_data_sent(struct link *l, unsigned i, uint64_t now)
 	if (!l->data_tx_at[i] || (now - l->data_tx_at[i] > probe && l->health[i].last_rx > l->data_tx_at[i]))
 		l->data_tx_since[i] = now;
 	l->data_tx_at[i] = now;
+	health_on_data_sent(&l->health[i], now);
 }
 
 /* Reads one inner packet into frame's payload; returns its length, 0 when the TUN is drained. */

@@ -153,9 +153,22 @@ bool health_on_peer_report(struct health *h, uint64_t heard_ago, uint64_t now)
 	return false;
 }
 
+void health_on_data_sent(struct health *h, uint64_t now)
+{
+	h->data_sent[h->data_next] = now;
+	h->data_next = (h->data_next + 1) % HEALTH_DATA_FRAMES;
+}
+
+bool health_carries_ours(const struct health *h, uint64_t now)
+{
+	uint64_t oldest = h->data_sent[h->data_next];
+
+	return oldest && now >= oldest && now - oldest < HEALTH_OURS_IDLE_NS;
+}
+
 bool health_on_loss(struct health *h, uint32_t loss_ppm, bool others, uint64_t now)
 {
-	if (health_usable(h) && others && loss_ppm >= HEALTH_FAILING_PPM) {
+	if (health_usable(h) && others && loss_ppm >= HEALTH_FAILING_PPM && health_carries_ours(h, now)) {
 		h->lossy = true;
 		h->lossy_since = now;
 		return go_down(h, now);
@@ -171,6 +184,28 @@ bool health_on_loss(struct health *h, uint32_t loss_ppm, bool others, uint64_t n
 		return true;
 	}
 	return false;
+}
+
+uint64_t health_keepalive_interval(const struct health *h, uint64_t interval, uint64_t tick, uint32_t loss_ppm,
+				   uint64_t now)
+{
+	double loss = (double)(loss_ppm < HEALTH_FAILING_PPM ? loss_ppm : HEALTH_FAILING_PPM) / 1e6;
+	double all_lost = 1.0;
+	uint64_t needed = 0, ticks;
+
+	if (!health_usable(h) || !loss_ppm || health_carries_ours(h, now) || !tick)
+		return interval;
+	/* The tolerance keeps 1 % to the 3 it takes, not 4 for 0.01^3 rounding above 1e-6. */
+	while (all_lost > HEALTH_FALSE_DOWN_PPM / 1e6 * (1 + 1e-9)) {
+		all_lost *= loss;
+		needed++;
+	}
+	/* `needed` keepalives strictly within down_after: spaced under down_after / needed, the
+	 * configured interval as the ticks round it up at most (90 ms goes out every 100). */
+	if ((interval + tick - 1) / tick * tick * needed < h->down_after)
+		return interval;
+	ticks = (h->down_after - 1) / (tick * needed);
+	return ticks ? ticks * tick : tick;
 }
 
 const char *health_state_name(enum path_state s)

@@ -38,19 +38,30 @@ static bool data_speaks_for(const struct link *l, unsigned i, uint64_t now)
 	       st->tx_bytes - l->tick_tx_bytes[i] >= st->rx_bytes - l->tick_rx_bytes[i];
 }
 
-/* Keepalives every probe interval, LINK_BUSY_PROBE_DIVISOR times as often on a path the peer sends data on. */
+/*
+ * Keepalives every probe interval, LINK_BUSY_PROBE_DIVISOR times as often on a path the peer
+ * sends data on, and more often on one that carries none of ours and loses them.
+ */
 static void probe_path(struct link *l, unsigned i, uint64_t now, uint64_t probe)
 {
 	bool busy = l->data_rx_at[i] && now - l->data_rx_at[i] <= probe;
-	uint64_t interval = busy ? probe / LINK_BUSY_PROBE_DIVISOR : probe;
+	uint64_t interval = health_keepalive_interval(&l->health[i], busy ? probe / LINK_BUSY_PROBE_DIVISOR : probe,
+						      LINK_TICK_NS, probe_loss_peak_ppm(&l->probe[i]), now);
 	bool due;
 
 	if (l->next_probe[i] > now + interval)
 		l->next_probe[i] = now + interval; /* just became busy: do not wait out the slow interval */
 	/* The slack keeps a tick that comes a little early from pushing the probe a whole tick later. */
 	due = now + LINK_PROBE_SLACK_NS >= l->next_probe[i];
+	/*
+	 * The next one counts from when this one was due, not from a tick that ran late: counted
+	 * from the tick, one late by over the slack pushed the next a whole tick later (75 ms
+	 * became 100), and an idle lossy path needs its keepalives on time. Not sooner than half
+	 * an interval from now, after a long-late tick.
+	 */
 	if (due)
-		l->next_probe[i] = now + interval;
+		l->next_probe[i] = l->next_probe[i] + interval > now + interval / 2 ? l->next_probe[i] + interval
+										   : now + interval;
 	if (due && busy && now + LINK_PROBE_SLACK_NS < l->next_report[i] && data_speaks_for(l, i, now)) {
 		l->keepalives_spared[i]++;
 		due = false;

@@ -6,6 +6,7 @@
 
 #define RTT_MAX_NS (10ull * 1000000000ull) /* a longer echo is a stale or bogus one */
 #define DECAY_SHIFT 3                       /* loss sums keep 7/8 per report: ~8 reports of memory */
+#define PEAK_DECAY_SHIFT 6                  /* the loss peak keeps 63/64 per report */
 #define RATE_GAP_MAX_US (5u * 1000000u)     /* reports further apart than this tell no current rate */
 /* Samples span at least this: a busy path reports every 25 ms, or every probe interval (100 ms by
  * default, less a tick's slack) while the reporter's own data shows the path alive. */
@@ -122,6 +123,7 @@ static void loss_sample(struct probe *pr, const struct wire_probe *rep)
 {
 	int64_t sent = diff32(rep->rx_highest_seq, pr->last.rx_highest_seq);
 	int64_t heard = diff32(rep->rx_frames, pr->last.rx_frames);
+	uint32_t now_ppm;
 
 	if (sent < 0 || heard < 0)
 		return; /* an older report overtaken by a newer one */
@@ -129,6 +131,10 @@ static void loss_sample(struct probe *pr, const struct wire_probe *rep)
 	pr->lost_acc += (sent - heard) * 256 - (pr->lost_acc >> DECAY_SHIFT);
 	if (sent > heard)
 		pr->lost_total += (uint64_t)(sent - heard);
+	now_ppm = probe_loss_ppm(pr);
+	pr->loss_peak_ppm -= pr->loss_peak_ppm >> PEAK_DECAY_SHIFT;
+	if (now_ppm > pr->loss_peak_ppm)
+		pr->loss_peak_ppm = now_ppm;
 }
 
 static void rate_sample(struct probe *pr, const struct wire_probe *rep, uint32_t stamp_us)
@@ -274,10 +280,16 @@ uint32_t probe_loss_ppm(const struct probe *pr)
 	return (uint32_t)(pr->lost_acc * 1000000 / pr->sent_acc);
 }
 
+uint32_t probe_loss_peak_ppm(const struct probe *pr)
+{
+	return pr->loss_peak_ppm;
+}
+
 void probe_forget_loss(struct probe *pr)
 {
 	pr->lost_acc = 0;
 	pr->sent_acc = 0;
+	pr->loss_peak_ppm = 0;
 	pr->loss_rebase = true;
 	pr->have_take_mark = false; /* nor is the span over the outage measured */
 }

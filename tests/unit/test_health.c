@@ -65,6 +65,13 @@ END_TEST
 
 #define MS 1000000ull
 
+/* Sends HEALTH_DATA_FRAMES data frames on the path just before `now`. */
+static void carry(struct health *h, uint64_t now)
+{
+	for (unsigned i = HEALTH_DATA_FRAMES; i-- > 0;)
+		health_on_data_sent(h, now - i * MS);
+}
+
 /* Keeps the path heard every 100 ms from `from` to `to`; returns when it came up, or 0. */
 static uint64_t hear(struct health *h, uint64_t from, uint64_t to)
 {
@@ -174,6 +181,7 @@ START_TEST(a_path_that_loses_half_its_frames_is_down)
 	struct health h;
 
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	carry(&h, 10 * MS);
 	ck_assert(health_on_loss(&h, HEALTH_FAILING_PPM, true, 10 * MS));
 	ck_assert_int_eq(h.state, PATH_DOWN);
 	ck_assert(!health_usable(&h));
@@ -192,6 +200,7 @@ START_TEST(a_path_that_loses_half_its_frames_is_down)
 	/* Down again soon after: a flap, so the hold doubles; from degraded as from up. */
 	ck_assert(health_on_loss(&h, HEALTH_DEGRADED_PPM, true, 1400 * MS));
 	ck_assert_int_eq(h.state, PATH_DEGRADED);
+	carry(&h, 1500 * MS);
 	ck_assert(health_on_loss(&h, 1000000, true, 1500 * MS));
 	ck_assert_int_eq(h.state, PATH_DOWN);
 	ck_assert_uint_eq(h.hold, 300 * MS);
@@ -199,6 +208,7 @@ START_TEST(a_path_that_loses_half_its_frames_is_down)
 	ck_assert_uint_eq(h.flaps, 2);
 	/* The last path left is not taken down for its loss: what gets through is all there is. */
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	carry(&h, 10 * MS);
 	ck_assert(health_on_loss(&h, 1000000, false, 10 * MS));
 	ck_assert_int_eq(h.state, PATH_DEGRADED);
 	ck_assert(!health_on_loss(&h, 1000000, false, 20 * MS));
@@ -208,6 +218,85 @@ START_TEST(a_path_that_loses_half_its_frames_is_down)
 	health_init(&h, true, 300 * MS, 150 * MS, 0);
 	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
 	ck_assert(!h.lossy);
+}
+END_TEST
+
+START_TEST(a_path_carries_our_data_with_ten_frames_a_second)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(!health_carries_ours(&h, 0));
+	for (unsigned i = 0; i < HEALTH_DATA_FRAMES - 1; i++)
+		health_on_data_sent(&h, S + i * 10 * MS);
+	ck_assert(!health_carries_ours(&h, S + 100 * MS)); /* nine: a ping now and then is not traffic */
+	health_on_data_sent(&h, S + 100 * MS);
+	ck_assert(health_carries_ours(&h, S + 100 * MS));
+	ck_assert(health_carries_ours(&h, 2 * S - 1)); /* the tenth latest, sent at 1 s, within a second */
+	ck_assert(!health_carries_ours(&h, 2 * S));
+	/* Each frame sent moves the window: now the tenth latest is the one sent at 1.01 s. */
+	health_on_data_sent(&h, 2 * S);
+	ck_assert(health_carries_ours(&h, 2 * S));
+	ck_assert(!health_carries_ours(&h, 2 * S + 10 * MS));
+}
+END_TEST
+
+START_TEST(loss_takes_down_only_a_path_that_carries_our_data)
+{
+	struct health h;
+
+	/* Never sent data on: what it loses are keepalives (2 of 3 read 66.7 %). */
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_on_loss(&h, 666667, true, 10 * MS));
+	ck_assert_int_eq(h.state, PATH_DEGRADED);
+	ck_assert(!health_on_loss(&h, 1000000, true, 20 * MS));
+	ck_assert_int_eq(h.state, PATH_DEGRADED);
+	/* Our data a second ago is no longer in the estimate; just under, it is. */
+	carry(&h, 30 * MS);
+	ck_assert(!health_on_loss(&h, 1000000, true, 21 * MS + HEALTH_OURS_IDLE_NS));
+	ck_assert_int_eq(h.state, PATH_DEGRADED);
+	ck_assert(health_on_loss(&h, 1000000, true, 21 * MS + HEALTH_OURS_IDLE_NS - 1));
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert(h.lossy);
+}
+END_TEST
+
+START_TEST(keepalives_come_faster_on_an_idle_lossy_path)
+{
+	const uint64_t tick = 25 * MS, now = 10 * S;
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 0, now), 100 * MS);
+	/* Two keepalives within down_after (at 100 and 200 ms) suffice up to 0.1 %, three to 1 %. */
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 1000, now), 100 * MS);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 1001, now), 75 * MS);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 10000, now), 75 * MS);
+	/* 3 %: four needed within 300 ms; 75 ms puts three there, 50 ms five. */
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 30000, now), 50 * MS);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 100000, now), 25 * MS);
+	/* Not below a tick, whatever the loss; counted up to HEALTH_FAILING_PPM. */
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 300000, now), 25 * MS);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 1000000, now), 25 * MS);
+	/* A configured interval that sends enough stands, as the ticks round it up: 30 ms goes
+	 * out every 50 at most, five within 300 ms; 90 ms every 100, too few at 1 %. */
+	ck_assert_uint_eq(health_keepalive_interval(&h, 30 * MS, tick, 30000, now), 30 * MS);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 90 * MS, tick, 1000, now), 90 * MS);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 90 * MS, tick, 10000, now), 75 * MS);
+	/* A long interval and down_after: 1 % over 3 s needs three within it, under 1 s apart. */
+	health_init(&h, true, 3 * S, 150 * MS, 0);
+	ck_assert_uint_eq(health_keepalive_interval(&h, S, tick, 10000, now), 975 * MS);
+	/* A path that carries our data: its loss is judged, its keepalives keep their pace. */
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	carry(&h, now);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 100000, now), 100 * MS);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 100000, now + S), 25 * MS);
+	/* A down path is not kept from a false failure: it keeps its pace; as does a path with no peer yet. */
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 300000, now), 100 * MS);
+	health_init(&h, false, 300 * MS, 150 * MS, 0);
+	ck_assert_uint_eq(health_keepalive_interval(&h, 100 * MS, tick, 300000, now), 100 * MS);
 }
 END_TEST
 
@@ -444,6 +533,9 @@ int main(void)
 	tcase_add_test(tc, flapping_doubles_the_hold_and_a_stable_run_resets_it);
 	tcase_add_test(tc, loss_degrades_with_hysteresis);
 	tcase_add_test(tc, a_path_that_loses_half_its_frames_is_down);
+	tcase_add_test(tc, a_path_carries_our_data_with_ten_frames_a_second);
+	tcase_add_test(tc, loss_takes_down_only_a_path_that_carries_our_data);
+	tcase_add_test(tc, keepalives_come_faster_on_an_idle_lossy_path);
 	tcase_add_test(tc, a_peer_that_cannot_hear_us_takes_the_path_down);
 	tcase_add_test(tc, a_busy_path_fails_sooner_but_only_after_its_grace);
 	tcase_add_test(tc, a_busy_path_quiet_while_another_delivers_fails_fast);

@@ -132,6 +132,45 @@ START_TEST(loss_recovers_after_a_bad_spell)
 }
 END_TEST
 
+/*
+ * An idle path: A sends one keepalive a report, 3 of every 10 lost, then none lost. The
+ * estimate over 8 reports swings with each loss; the peak keeps the highest and fades
+ * over about a hundred reports.
+ */
+START_TEST(the_loss_peak_holds_the_highest_lately_and_fades)
+{
+	struct probe a, b;
+	uint32_t seq = 0, low = 1000000, peak_lossy = 0;
+
+	probe_init(&a);
+	probe_init(&b);
+	for (unsigned r = 0; r < 300; r++, seq++) {
+		uint64_t t = r * 100 * MS;
+		struct wire_probe rep;
+		bool lost = r < 100 && r % 10 >= 7;
+
+		if (!lost)
+			probe_on_frame(&b, seq, stamp(t), 100, t);
+		probe_report(&b, t + 50 * MS, &rep);
+		probe_on_report(&a, &rep, stamp(t + 50 * MS), stamp(t + 60 * MS), 0);
+		ck_assert_uint_ge(probe_loss_peak_ppm(&a), probe_loss_ppm(&a));
+		if (r >= 20 && r < 100 && probe_loss_ppm(&a) < low)
+			low = probe_loss_ppm(&a);
+		if (r == 99)
+			peak_lossy = probe_loss_peak_ppm(&a);
+		if (r == 130) {
+			ck_assert_uint_lt(probe_loss_ppm(&a), 20000); /* the estimate forgot it */
+			ck_assert_uint_gt(probe_loss_peak_ppm(&a), peak_lossy / 2);
+		}
+	}
+	ck_assert_uint_lt(low, 250000);          /* the estimate swung under 25 % ... */
+	ck_assert_uint_ge(peak_lossy, 300000);   /* ... the peak stayed over 30 % */
+	ck_assert_uint_lt(probe_loss_peak_ppm(&a), peak_lossy / 10); /* 200 reports without loss */
+	probe_forget_loss(&a);
+	ck_assert_uint_eq(probe_loss_peak_ppm(&a), 0);
+}
+END_TEST
+
 /* Frames sent into an outage show as lost in the first report after it; a path that came back forgets them. */
 static uint32_t loss_after_outage(bool forget)
 {
@@ -505,6 +544,7 @@ int main(void)
 	tcase_add_test(tc, smoothing_follows_rfc6298);
 	tcase_add_test(tc, loss_is_frames_missing_below_the_highest);
 	tcase_add_test(tc, loss_recovers_after_a_bad_spell);
+	tcase_add_test(tc, the_loss_peak_holds_the_highest_lately_and_fades);
 	tcase_add_test(tc, a_path_that_came_back_forgets_the_frames_sent_into_its_outage);
 	tcase_add_test(tc, rate_is_bytes_heard_over_the_peers_clock);
 	tcase_add_test(tc, a_reordered_old_report_changes_nothing);
