@@ -9,6 +9,15 @@
 #include "wire.h"
 
 #define AUTOW_INTERVAL_NS (250ull * 1000000ull) /* how often weights are revised */
+/*
+ * ... and how often in the first AUTOW_RAMP_NS of traffic, and while there is none. A
+ * sender's start-up (BBR's) takes the rate the split lets through for the link's: one
+ * that fills the wrong path first stops growing a few round trips later, and the split
+ * must change before that. On 50 + 50 Mbit/s from 1:3, path 2 filled about 0.3 s into a
+ * transfer, and a revision on the 250 ms grid came 0-250 ms after.
+ */
+#define AUTOW_RAMP_INTERVAL_NS (100ull * 1000000ull)
+#define AUTOW_RAMP_NS (1000ull * 1000000ull)
 #define AUTOW_SCALE 10000u                      /* weights sum to about this */
 #define AUTOW_QUEUE_MIN_NS (5ull * 1000000ull)  /* queueing delay that means a path is full ... */
 #define AUTOW_QUEUE_FRACTION 4                  /* ... or a quarter of its base RTT, if more */
@@ -93,6 +102,7 @@ struct autow {
 	uint32_t weight[WIRE_MAX_PATHS];   /* as last handed out (the configured ones at first); 0 while
 					    * the path was not usable and had its configured weight */
 	uint64_t next_at;                  /* ns: the next revision */
+	uint64_t traffic_since;            /* ns: when the traffic began (0: none at the last revision) */
 	uint64_t revised_traffic;          /* bps over all usable paths at the last revision */
 	unsigned lull_looks;               /* revisions sat out in a row since */
 };

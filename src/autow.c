@@ -284,7 +284,6 @@ bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, u
 
 	if (now < a->next_at)
 		return false;
-	a->next_at = now + AUTOW_INTERVAL_NS;
 	for (unsigned i = 0; i < a->npaths; i++) {
 		traffic += s[i].usable ? s[i].rate_bps : 0;
 		sent += s[i].sent_bps;
@@ -294,7 +293,15 @@ bool autow_update(struct autow *a, const struct autow_sample *s, uint64_t now, u
 	 * The smoothed rate a capacity train leaves passed for traffic, while the rates over
 	 * the reports were a few kbit/s: idle links on 50 + 50 Mbit/s started at 60:9939.
 	 */
-	if (sent < AUTOW_MIN_BPS || traffic < AUTOW_MIN_BPS || in_lull(a, s, traffic))
+	if (sent < AUTOW_MIN_BPS || traffic < AUTOW_MIN_BPS) {
+		a->traffic_since = 0;
+		a->next_at = now + AUTOW_RAMP_INTERVAL_NS;
+		return false;
+	}
+	if (!a->traffic_since)
+		a->traffic_since = now;
+	a->next_at = now + (now - a->traffic_since < AUTOW_RAMP_NS ? AUTOW_RAMP_INTERVAL_NS : AUTOW_INTERVAL_NS);
+	if (in_lull(a, s, traffic))
 		return false;
 	find_full(a, s, full);
 	/* The full paths first: the others' floors are taken from their new estimates. */

@@ -365,6 +365,47 @@ START_TEST(a_path_that_slows_down_loses_its_share)
 }
 END_TEST
 
+/*
+ * While idle, and in the first second of traffic, revisions come every 100 ms: a sender's
+ * start-up takes the rate the split lets through, and a wrong split must change before it
+ * ends. Then every 250 ms.
+ */
+START_TEST(revisions_come_faster_while_traffic_begins)
+{
+	const uint32_t configured[2] = { 1, 3 };
+	const uint64_t cap[2] = { 5000000, 5000000 };
+	uint32_t w[2] = { 1, 3 };
+	struct autow_sample idle[2] = { { .usable = true, .rate_bps = 1000 }, { .usable = true, .rate_bps = 1000 } };
+	struct autow_sample s[2] = { 0 };
+	uint64_t now = AUTOW_INTERVAL_NS, began;
+	struct autow a;
+
+	autow_init(&a, 2, configured, 0);
+	ck_assert(!revise(&a, idle, now, w));
+	ck_assert(!autow_due(&a, now + AUTOW_RAMP_INTERVAL_NS - 1));
+	now += AUTOW_RAMP_INTERVAL_NS;
+	ck_assert(autow_due(&a, now));
+	began = now;
+	while (now - began < AUTOW_RAMP_NS) {
+		model(w, cap, 8000000, 2, s);
+		revise(&a, s, now, w);
+		ck_assert(!autow_due(&a, now + AUTOW_RAMP_INTERVAL_NS - 1));
+		now += AUTOW_RAMP_INTERVAL_NS;
+		ck_assert(autow_due(&a, now));
+	}
+	/* Ten revisions in that second, and the split is even already. */
+	ck_assert_double_gt(share(w, 0, 2), 0.45);
+	model(w, cap, 8000000, 2, s);
+	revise(&a, s, now, w);
+	ck_assert(!autow_due(&a, now + AUTOW_INTERVAL_NS - 1));
+	ck_assert(autow_due(&a, now + AUTOW_INTERVAL_NS));
+	/* A pause: the next traffic ramps again. */
+	now += AUTOW_INTERVAL_NS;
+	ck_assert(!revise(&a, idle, now, w));
+	ck_assert(autow_due(&a, now + AUTOW_RAMP_INTERVAL_NS));
+}
+END_TEST
+
 START_TEST(idle_links_and_early_calls_change_nothing)
 {
 	const uint32_t configured[2] = { 3, 1 };
@@ -761,6 +802,7 @@ int main(void)
 	tcase_add_test(tc, late_rates_do_not_hold_back_a_path_with_room);
 	tcase_add_test(tc, a_returning_path_s_configured_weight_is_no_floor);
 	tcase_add_test(tc, idle_links_and_early_calls_change_nothing);
+	tcase_add_test(tc, revisions_come_faster_while_traffic_begins);
 	tcase_add_test(tc, a_sender_s_lull_leaves_the_weights_alone);
 	tcase_add_test(tc, a_transfer_that_ends_leaves_the_estimates);
 	tcase_add_test(tc, a_down_path_keeps_its_configured_weight_and_estimates_stay_bounded);
