@@ -136,10 +136,10 @@ void health_on_data_sent(struct health *h, uint64_t now);
 bool health_carries_ours(const struct health *h, uint64_t now);
 
 /*
- * The path's current loss estimate at `now`. Returns true when it moved the path between up and degraded, or took it
- * down (HEALTH_FAILING_PPM, a failure like any other) when `others` (another path is
- * usable) and the path carries our data (health_carries_ours): the last path left
- * carries on, degraded, since what gets through it is all the link has.
+ * The path's current loss estimate at `now`. Returns true when it moved the path between
+ * up and degraded, or took it down (HEALTH_FAILING_PPM, a failure like any other) when
+ * `others` (another path is usable) and the path carries our data (health_carries_ours):
+ * the last path left carries on, degraded, since what gets through it is all the link has.
  */
 bool health_on_loss(struct health *h, uint32_t loss_ppm, bool others, uint64_t now);
 

@@ -55,8 +55,8 @@ static void probe_path(struct link *l, unsigned i, uint64_t now, uint64_t probe)
 	due = now + LINK_PROBE_SLACK_NS >= l->next_probe[i];
 	/*
 	 * The next one counts from when this one was due, not from a tick that ran late: counted
-	 * from the tick, one late by over the slack pushed the next a whole tick later (75 ms
-	 * became 100), and an idle lossy path needs its keepalives on time. Not sooner than half
+	 * from the tick, one late by over the slack pushes the next a whole tick later (75 ms
+	 * would become 100), and an idle lossy path needs its keepalives on time. Not sooner than half
 	 * an interval from now, after a long-late tick.
 	 */
 	if (due)
