@@ -54,6 +54,11 @@ struct conf_path {
 	char device[IFNAMSIZ]; /* "" when not bound to a device */
 	uint32_t table;           /* policy routing table for this path's source address; 0: chosen by up */
 	struct endpoint gateway;  /* next hop in that table; len 0: the device's default gateway, if any */
+	/*
+	 * The link's probe_interval and down_after, or the path's own: a metered backup (LTE)
+	 * probed every 100 ms each way moves about 5 GB a month doing nothing.
+	 */
+	unsigned probe_interval, down_after;
 };
 
 struct conf {

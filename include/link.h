@@ -32,6 +32,9 @@
  * (every 25 ms by default), and found down after down_after / LINK_BUSY_DOWN_DIVISOR of
  * silence (150 ms: six probes missed, room for a loaded host's scheduling jitter). */
 #define LINK_BUSY_PROBE_DIVISOR 4
+
+/* Path i's probe interval in ns: the link's, or the path's own (conf.h). */
+#define LINK_PROBE_NS(l, i) ((uint64_t)(l)->conf.path[(i)].probe_interval * 1000000ull)
 #define LINK_TICK_NS (25ull * 1000000ull) /* how often probes and path liveness are looked at */
 #define LINK_BUSY_DOWN_DIVISOR 2
 #define LINK_PROBE_SLACK_NS 5000000ull /* a probe due this soon goes with the current tick */

@@ -187,10 +187,47 @@ static bool read_path_routing(struct reader *r, const config_setting_t *g, struc
 	return true;
 }
 
-static bool read_path(struct reader *r, const config_setting_t *g, unsigned index, struct conf_path *p)
+/*
+ * How fast a dead path is found: probes every probe_interval, down after down_after of
+ * silence, in group g (the root or a path; `whose` prefixes the message, `what` names the
+ * path there). down_after's default is down_default, or three probes if probe_interval is
+ * given and that is longer.
+ */
+static bool read_probe_keys(struct reader *r, const config_setting_t *g, unsigned probe_default,
+			    unsigned down_default, const char *whose, const char *what, unsigned *probe, unsigned *down)
+{
+	const config_setting_t *s = config_setting_get_member(g, "probe_interval");
+	const config_setting_t *d = config_setting_get_member(g, "down_after");
+
+	*probe = probe_default;
+	if (s && !get_uint(r, s, 10, 60000, probe))
+		return false;
+	*down = s && 3 * *probe > down_default ? 3 * *probe : down_default;
+	if (d && !get_uint(r, d, 20, 600000, down))
+		return false;
+	if (*down < 2 * *probe)
+		return fail_at(r, d ? d : s, "%sdown_after (%u ms) must be at least twice probe_interval (%u ms), "
+					     "so that one lost probe does not take %s down",
+			       whose, *down, *probe, what);
+	return true;
+}
+
+/* A path's own probing, else the link's (conf.h): a metered line may be probed slower. */
+static bool read_path_probing(struct reader *r, const config_setting_t *g, const struct conf *c,
+			      struct conf_path *p)
+{
+	char whose[IFNAMSIZ + 16];
+
+	snprintf(whose, sizeof(whose), "path '%s': ", p->name);
+	return read_probe_keys(r, g, c->probe_interval, c->down_after, whose, "the path", &p->probe_interval,
+			       &p->down_after);
+}
+
+static bool read_path(struct reader *r, const config_setting_t *g, unsigned index, const struct conf *c,
+		      struct conf_path *p)
 {
 	static const char *const known[] = { "name", "local", "remote", "weight", "device", "backup",
-					     "table", "gateway", NULL };
+					     "table", "gateway", "probe_interval", "down_after", NULL };
 	const config_setting_t *s;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -210,7 +247,7 @@ static bool read_path(struct reader *r, const config_setting_t *g, unsigned inde
 		return false;
 	if ((s = config_setting_get_member(g, "backup")) && !get_bool(r, s, &p->backup))
 		return false;
-	return read_path_routing(r, g, p);
+	return read_path_probing(r, g, c, p) && read_path_routing(r, g, p);
 }
 
 static bool check_path_unique(struct reader *r, const config_setting_t *g, const struct conf *c, unsigned i)
@@ -243,7 +280,7 @@ static bool read_paths(struct reader *r, const config_setting_t *root, struct co
 	for (unsigned i = 0; i < (unsigned)n; i++) {
 		const config_setting_t *g = config_setting_get_elem(list, i);
 
-		if (!read_path(r, g, i, &c->path[i]) || !check_path_unique(r, g, c, i))
+		if (!read_path(r, g, i, c, &c->path[i]) || !check_path_unique(r, g, c, i))
 			return false;
 		c->npaths = i + 1;
 	}
@@ -369,24 +406,10 @@ static bool read_security(struct reader *r, const config_setting_t *root, struct
 	return true;
 }
 
-/* How fast a dead path is found: probes every probe_interval, down after down_after of silence. */
 static bool read_probing(struct reader *r, const config_setting_t *root, struct conf *c)
 {
-	const config_setting_t *s = config_setting_get_member(root, "probe_interval"), *d;
-
-	c->probe_interval = CONF_PROBE_INTERVAL_DEFAULT;
-	if (s && !get_uint(r, s, 10, 60000, &c->probe_interval))
-		return false;
-	d = config_setting_get_member(root, "down_after");
-	c->down_after = d ? 0 : (c->probe_interval * 3 > CONF_DOWN_AFTER_DEFAULT ? c->probe_interval * 3
-										   : CONF_DOWN_AFTER_DEFAULT);
-	if (d && !get_uint(r, d, 20, 600000, &c->down_after))
-		return false;
-	if (c->down_after < 2 * c->probe_interval)
-		return fail_at(r, d ? d : s, "down_after (%u ms) must be at least twice probe_interval (%u ms), "
-					   "so that one lost probe does not take a path down",
-			       c->down_after, c->probe_interval);
-	return true;
+	return read_probe_keys(r, root, CONF_PROBE_INTERVAL_DEFAULT, CONF_DOWN_AFTER_DEFAULT, "", "a path",
+			       &c->probe_interval, &c->down_after);
 }
 
 static bool parse_weight(const char *text, size_t n, uint32_t *out)

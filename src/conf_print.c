@@ -102,7 +102,7 @@ bool conf_has_family(const struct conf *c, int family)
 	return false;
 }
 
-static void print_path(FILE *out, const struct conf_path *p, bool last)
+static void print_path(FILE *out, const struct conf *c, const struct conf_path *p, bool last)
 {
 	char buf[ADDR_TEXT_MAX];
 
@@ -119,6 +119,9 @@ static void print_path(FILE *out, const struct conf_path *p, bool last)
 		fprintf(out, " table = %u%s;", p->table, p->table > INT32_MAX ? "L" : "");
 	if (p->gateway.len)
 		fprintf(out, " gateway = \"%s\";", addr_format(&p->gateway, buf, sizeof(buf)));
+	/* Both, when either is the path's own: read back, a lone probe_interval would change down_after. */
+	if (p->probe_interval != c->probe_interval || p->down_after != c->down_after)
+		fprintf(out, " probe_interval = %u; down_after = %u;", p->probe_interval, p->down_after);
 	fprintf(out, " }%s\n", last ? "" : ",");
 }
 
@@ -189,6 +192,6 @@ void conf_print(FILE *out, const struct conf *c)
 	fprintf(out, "rekey_interval = %u;\n", c->rekey_interval);
 	fprintf(out, "paths = (\n");
 	for (unsigned i = 0; i < c->npaths; i++)
-		print_path(out, &c->path[i], i + 1 == c->npaths);
+		print_path(out, c, &c->path[i], i + 1 == c->npaths);
 	fprintf(out, ");\n");
 }

@@ -61,7 +61,7 @@ size_t link_keepalive_report(struct link *l, const struct session *s, unsigned i
 	struct wire_train_result train = { l->train_rx[i].result_seq, l->train_rx[i].result_kbps };
 
 	probe_report(&l->probe[i], now, &report);
-	l->next_report[i] = now + (uint64_t)l->conf.probe_interval * 1000000ull;
+	l->next_report[i] = now + LINK_PROBE_NS(l, i);
 	wire_probe_encode(&report, out);
 	if (!(s->peer_features & HS_FEATURE_TRAIN))
 		return WIRE_PROBE_LEN;
@@ -97,7 +97,7 @@ void link_send_keepalive(struct link *l, struct path *p, uint64_t now)
 
 static void note_data_sent(struct link *l, unsigned i, uint64_t now)
 {
-	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
+	uint64_t probe = LINK_PROBE_NS(l, i);
 
 	/*
 	 * A new run of data, after a pause of a probe interval, once the path was heard after
@@ -145,11 +145,12 @@ static void keep_watch(struct link *l, struct session *s, unsigned except, uint6
 {
 	bool peer_data[WIRE_MAX_PATHS];
 	uint64_t since[WIRE_MAX_PATHS];
-	/* As busy_since (linktick.c) reckons the peer's data recent. */
-	uint64_t recent = (uint64_t)l->conf.probe_interval * 1000000ull / 2;
 	unsigned due;
 
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		/* As busy_since (linktick.c) reckons the peer's data recent. */
+		uint64_t recent = LINK_PROBE_NS(l, i) / 2;
+
 		peer_data[i] = l->sched.up[i] && i != except && l->data_rx_at[i] && now - l->data_rx_at[i] <= recent;
 		since[i] = l->data_tx_at[i] ? now - l->data_tx_at[i] : UINT64_MAX;
 	}

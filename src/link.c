@@ -108,7 +108,7 @@ static bool configure_tun(struct link *l, char *err, size_t errlen)
  * intervals and a tick for the quiet limit, so a path left with keepalives alone is not
  * taken for dead; a pause is two fast keepalive intervals without a frame.
  */
-static void set_busy_limits(struct health *h, const struct conf *c)
+static void set_busy_limits(struct health *h, const struct conf_path *c)
 {
 	uint64_t fast_probe = (uint64_t)c->probe_interval * 1000000ull / LINK_BUSY_PROBE_DIVISOR;
 
@@ -119,7 +119,6 @@ static void set_busy_limits(struct health *h, const struct conf *c)
 
 static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 {
-	uint64_t down_after = (uint64_t)l->conf.down_after * 1000000ull;
 	uint32_t weights[WIRE_MAX_PATHS];
 
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
@@ -132,6 +131,8 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 	l->autow_mark_at = now;
 	police_init(&l->police);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
+		uint64_t down_after = (uint64_t)l->conf.path[i].down_after * 1000000ull;
+
 		/* A returning path must be heard for half a down_after before it is trusted again. */
 		health_init(&l->health[i], l->path[i].remote.len != 0, down_after, down_after / 2, now);
 		if (l->path[i].local_missing && l->path[i].remote.len) {
@@ -140,7 +141,7 @@ static bool open_paths(struct link *l, uint64_t now, char *err, size_t errlen)
 			log_info("path %s: local address not on the host yet: down until it is heard from",
 				 l->path[i].conf->name);
 		}
-		set_busy_limits(&l->health[i], &l->conf);
+		set_busy_limits(&l->health[i], &l->conf.path[i]);
 		l->next_probe[i] = now;
 		l->next_report[i] = now;
 		probe_init(&l->probe[i]);
@@ -220,9 +221,9 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 	/* The paths point into the config they were opened with: keep them pointing at the new copy. */
 	for (unsigned i = 0; i < c->npaths; i++) {
 		l->path[i].conf = &l->conf.path[i];
-		l->health[i].down_after = (uint64_t)c->down_after * 1000000ull;
+		l->health[i].down_after = (uint64_t)c->path[i].down_after * 1000000ull;
 		l->health[i].hold_base = l->health[i].down_after / 2;
-		set_busy_limits(&l->health[i], c);
+		set_busy_limits(&l->health[i], &c->path[i]);
 	}
 	/* What the trains measured still holds: as line rates, and as the start where no weight is given now. */
 	if (afresh && c->auto_weights)

@@ -147,12 +147,12 @@ static const struct health *witness(const struct link *l, unsigned i, uint64_t *
  */
 void link_update_suspicion(struct link *l, uint64_t now)
 {
-	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull, suspect = 0;
+	uint64_t suspect = 0;
 	bool changed = false;
 
 	l->suspect_paths = 0;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
-		uint64_t skew, hold;
+		uint64_t probe = LINK_PROBE_NS(l, i), skew, hold;
 
 		(void)witness(l, i, &skew);
 		hold = link_repair_suspect_hold(l, i, now, busy_since(l, i, now, probe), skew);
@@ -171,8 +171,6 @@ void link_update_suspicion(struct link *l, uint64_t now)
 
 void link_tick(struct link *l, uint64_t now)
 {
-	uint64_t probe = (uint64_t)l->conf.probe_interval * 1000000ull;
-
 	keying_tick(l, now);
 	if (l->outage_again)
 		link_repair_outage_again(l, now);
@@ -180,7 +178,7 @@ void link_tick(struct link *l, uint64_t now)
 		auto_weights(l, now);
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		struct path *p = &l->path[i];
-		uint64_t busy = busy_since(l, i, now, probe);
+		uint64_t probe = LINK_PROBE_NS(l, i), busy = busy_since(l, i, now, probe);
 
 		uint64_t skew;
 		const struct health *other = witness(l, i, &skew);

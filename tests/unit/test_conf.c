@@ -186,6 +186,15 @@ static const struct {
 	  "does not take a path down" },
 	{ "interface = \"na0\";\npaths = (\n  { local = \"198.18.1.1:5\"; backup = 1; }\n);\n",
 	  "bad.conf:3: backup must be true or false" },
+	{ "interface = \"na0\";\npaths = (\n  { local = \"198.18.1.1:5\"; probe_interval = 0; }\n);\n",
+	  "bad.conf:3: probe_interval 0 is out of range (10 to 60000)" },
+	{ "interface = \"na0\";\npaths = (\n  { local = \"198.18.1.1:5\"; name = \"lte\";\n"
+	  "    probe_interval = 1000; down_after = 1500; }\n);\n",
+	  "bad.conf:4: path 'lte': down_after (1500 ms) must be at least twice probe_interval (1000 ms), so that one "
+	  "lost probe does not take the path down" },
+	{ "interface = \"na0\";\npaths = (\n  { local = \"198.18.1.1:5\"; down_after = 150; }\n);\n",
+	  "bad.conf:3: path 'path1': down_after (150 ms) must be at least twice probe_interval (100 ms), so that one "
+	  "lost probe does not take the path down" },
 	{ "interface = \"na0\";\npaths = ();\n", "bad.conf:2: paths must hold 1 to 8 entries, not 0" },
 	{ "interface = \"na0\";\npaths = { };\n", "bad.conf:2: paths must be a list ( { ... }, { ... } )" },
 	{ "interface = \"na0\";\npaths = ( 1 );\n", "bad.conf:2: each entry of 'paths' must be a group { ... }" },
@@ -416,6 +425,10 @@ START_TEST(print_parse_round_trip)
 			"          { local = \"198.18.2.1:5\"; table = 2147483648L; },\n"
 			"          { local = \"2001:2::1\"; remote = \"[2001:2::9]:1\"; table = 4294967294L;"
 			" gateway = \"2001:2::fe\"; } );\n");
+	round_trip_text("interface = \"x\"; key_file = \"/k\"; down_after = 400;\n"
+			"paths = ( { local = \"198.18.1.1:5\"; probe_interval = 1000; },\n"
+			"          { local = \"198.18.2.1:5\"; down_after = 2000; },\n"
+			"          { local = \"198.18.3.1:5\"; probe_interval = 100; down_after = 400; } );\n");
 }
 END_TEST
 
@@ -447,6 +460,37 @@ START_TEST(probing_defaults_follow_the_interval)
 			     "t.conf", &c, err, sizeof(err)));
 	ck_assert_uint_eq(c.down_after, 1500); /* three intervals when that is more than the default */
 	ck_assert(c.path[0].backup);
+	ck_assert_uint_eq(c.path[0].probe_interval, 500); /* a path without its own takes the link's */
+	ck_assert_uint_eq(c.path[0].down_after, 1500);
+}
+END_TEST
+
+/* A metered backup probed slowly while the other paths keep the link's pace. */
+START_TEST(a_path_may_probe_at_its_own_pace)
+{
+	char err[CONF_ERR_MAX];
+	struct conf c;
+
+	ck_assert_msg(conf_parse("interface = \"x\"; key_file = \"/k\"; down_after = 400;\n"
+				 "paths = ( { local = \"198.18.1.1:5\"; },\n"
+				 "          { local = \"198.18.2.1:5\"; backup = true; probe_interval = 1000; },\n"
+				 "          { local = \"198.18.3.1:5\"; probe_interval = 50; },\n"
+				 "          { local = \"198.18.4.1:5\"; probe_interval = 1000; down_after = 2500; },\n"
+				 "          { local = \"198.18.5.1:5\"; down_after = 900; } );\n",
+				 "t.conf", &c, err, sizeof(err)),
+		      "%s", err);
+	ck_assert_uint_eq(c.path[0].probe_interval, 100);
+	ck_assert_uint_eq(c.path[0].down_after, 400);
+	/* three of its own probes, when that is longer than the link's down_after */
+	ck_assert_uint_eq(c.path[1].probe_interval, 1000);
+	ck_assert_uint_eq(c.path[1].down_after, 3000);
+	ck_assert_uint_eq(c.path[2].probe_interval, 50);
+	ck_assert_uint_eq(c.path[2].down_after, 400);
+	ck_assert_uint_eq(c.path[3].down_after, 2500);
+	ck_assert_uint_eq(c.path[4].probe_interval, 100);
+	ck_assert_uint_eq(c.path[4].down_after, 900);
+	ck_assert_uint_eq(c.probe_interval, 100); /* the link's own stay as they were */
+	ck_assert_uint_eq(c.down_after, 400);
 }
 END_TEST
 
@@ -460,6 +504,8 @@ START_TEST(reload_check)
 	b.path[0].weight = 1;
 	b.probe_interval = 50;
 	b.down_after = 200;
+	b.path[1].probe_interval = 1000;
+	b.path[1].down_after = 3000;
 	b.path[1].backup = true;
 	b.rekey_interval = 30;
 	b.cipher = CONF_CIPHER_CHACHA20_POLY1305;
@@ -565,6 +611,7 @@ int main(void)
 	tcase_add_test(tc, relative_key_file_follows_the_config);
 	tcase_add_test(tc, reload_check);
 	tcase_add_test(tc, probing_defaults_follow_the_interval);
+	tcase_add_test(tc, a_path_may_probe_at_its_own_pace);
 	tcase_add_test(tc, raw_mode);
 	tcase_add_test(tc, raw_mode_settings);
 	tcase_add_test(tc, path_routing);
