@@ -69,6 +69,9 @@ struct health {
 	uint64_t busy_down_after; /* silence that takes down a path while we send data on it */
 	uint64_t hold_base, hold;
 	uint64_t heard_since; /* while down: start of the current run of frames without a gap */
+	/* While down: runs of frames cut short by a gap over down_after. Several, and the path may be
+	 * alive but probed by the peer less often than down_after allows (a mismatched probe_interval). */
+	unsigned broken_runs;
 	uint64_t up_since;    /* when the path last came back from down; 0 never */
 	uint64_t flaps;       /* failures since start */
 	bool peer_deaf;       /* the peer's last report said it has not heard us for over down_after */

@@ -206,9 +206,9 @@ static bool read_probe_keys(struct reader *r, const config_setting_t *g, unsigne
 	if (d && !get_uint(r, d, 20, 600000, down))
 		return false;
 	if (*down < 2 * *probe)
-		return fail_at(r, d ? d : s, "%sdown_after (%u ms) must be at least twice probe_interval (%u ms), "
+		return fail_at(r, d ? d : s, "%sdown_after (%u ms) must be at least twice %sprobe_interval (%u ms), "
 					     "so that one lost probe does not take %s down",
-			       whose, *down, *probe, what);
+			       whose, *down, !s && whose[0] ? "the link's " : "", *probe, what);
 	return true;
 }
 

@@ -277,9 +277,20 @@ void link_learn_peer(struct link *l, struct path *p, const struct endpoint *from
 	link_send_keepalive(l, p, now);
 }
 
+/* Said once a down spell: the usual cause is a configuration, not the line. */
+#define LINK_BROKEN_RUNS_HINT 3
+
 static void note_alive(struct link *l, struct path *p, uint64_t now)
 {
+	unsigned broken = l->health[p->index].broken_runs;
 	bool changed = health_on_rx(&l->health[p->index], now);
+
+	if (broken < LINK_BROKEN_RUNS_HINT && l->health[p->index].broken_runs == LINK_BROKEN_RUNS_HINT)
+		log_warnx("path %s: still down: heard again %u times, each after over %llu ms (down_after) of silence; "
+			  "if the line works, the peer probes it less often than that: give the path the same "
+			  "probe_interval and down_after on both ends",
+			  p->conf->name, LINK_BROKEN_RUNS_HINT,
+			  (unsigned long long)(l->health[p->index].down_after / 1000000));
 
 	/* Heard, and up: the next hop works (path.h); a path proving itself is not known to. */
 	p->confirm = health_usable(&l->health[p->index]);

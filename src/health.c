@@ -20,6 +20,7 @@ void health_start_down(struct health *h, uint64_t now)
 	h->state = PATH_DOWN;
 	h->state_since = now;
 	h->heard_since = 0;
+	h->broken_runs = 0;
 }
 
 bool health_usable(const struct health *h)
@@ -87,8 +88,10 @@ bool health_on_rx(struct health *h, uint64_t now)
 		note_gap(h, now - h->last_rx, now);
 	if (h->long_gap && now - h->last_rx >= h->long_gap)
 		h->long_gap_end = now;
-	if (h->state == PATH_DOWN && (!h->heard_since || now - h->last_rx > h->down_after))
+	if (h->state == PATH_DOWN && (!h->heard_since || now - h->last_rx > h->down_after)) {
+		h->broken_runs += h->heard_since != 0;
 		h->heard_since = now; /* a gap: the proof starts again */
+	}
 	h->last_rx = now;
 	if (h->state == PATH_WAITING)
 		return come_up(h, now);
@@ -115,6 +118,7 @@ static bool go_down(struct health *h, uint64_t now)
 	h->state = PATH_DOWN;
 	h->state_since = now;
 	h->heard_since = 0;
+	h->broken_runs = 0;
 	return true;
 }
 

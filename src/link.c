@@ -201,10 +201,37 @@ void link_close(struct link *l)
 	resend_free(&l->resend);
 }
 
+/* Did what the automatic weights start from change: a weight, given or not, or a backup? */
+static bool weights_changed(const struct conf *a, const struct conf *b)
+{
+	if (a->auto_weights != b->auto_weights)
+		return true;
+	for (unsigned i = 0; i < b->npaths; i++)
+		if (a->path[i].weight != b->path[i].weight || a->path[i].weight_given != b->path[i].weight_given ||
+		    a->path[i].backup != b->path[i].backup)
+			return true;
+	return false;
+}
+
+/* A path's probing changed: its limits follow, and so do a flapping path's hold and the next report. */
+static void apply_probing(struct link *l, unsigned i, uint64_t now)
+{
+	struct health *h = &l->health[i];
+	uint64_t base = (uint64_t)l->conf.path[i].down_after * 1000000ull / 2;
+
+	h->down_after = (uint64_t)l->conf.path[i].down_after * 1000000ull;
+	if (h->hold_base && base != h->hold_base)
+		h->hold = h->hold / h->hold_base * base; /* as many doublings as before */
+	h->hold_base = base;
+	set_busy_limits(h, &l->conf.path[i]);
+	if (l->next_report[i] > now + LINK_PROBE_NS(l, i))
+		l->next_report[i] = now + LINK_PROBE_NS(l, i);
+}
+
 void link_apply(struct link *l, const struct conf *c, uint64_t now)
 {
 	uint32_t weights[WIRE_MAX_PATHS];
-	bool afresh = c->auto_weights != l->conf.auto_weights || memcmp(&l->conf.path, &c->path, sizeof(c->path)) != 0;
+	bool afresh = weights_changed(&l->conf, c);
 
 	/* New configured weights, or auto switched on or off: start again from the configured ones. */
 	for (unsigned i = 0; i < c->npaths; i++) {
@@ -221,9 +248,7 @@ void link_apply(struct link *l, const struct conf *c, uint64_t now)
 	/* The paths point into the config they were opened with: keep them pointing at the new copy. */
 	for (unsigned i = 0; i < c->npaths; i++) {
 		l->path[i].conf = &l->conf.path[i];
-		l->health[i].down_after = (uint64_t)c->path[i].down_after * 1000000ull;
-		l->health[i].hold_base = l->health[i].down_after / 2;
-		set_busy_limits(&l->health[i], &c->path[i]);
+		apply_probing(l, i, now);
 	}
 	/* What the trains measured still holds: as line rates, and as the start where no weight is given now. */
 	if (afresh && c->auto_weights)

@@ -193,8 +193,8 @@ static const struct {
 	  "bad.conf:4: path 'lte': down_after (1500 ms) must be at least twice probe_interval (1000 ms), so that one "
 	  "lost probe does not take the path down" },
 	{ "interface = \"na0\";\npaths = (\n  { local = \"198.18.1.1:5\"; down_after = 150; }\n);\n",
-	  "bad.conf:3: path 'path1': down_after (150 ms) must be at least twice probe_interval (100 ms), so that one "
-	  "lost probe does not take the path down" },
+	  "bad.conf:3: path 'path1': down_after (150 ms) must be at least twice the link's probe_interval (100 ms), so "
+	  "that one lost probe does not take the path down" },
 	{ "interface = \"na0\";\npaths = ();\n", "bad.conf:2: paths must hold 1 to 8 entries, not 0" },
 	{ "interface = \"na0\";\npaths = { };\n", "bad.conf:2: paths must be a list ( { ... }, { ... } )" },
 	{ "interface = \"na0\";\npaths = ( 1 );\n", "bad.conf:2: each entry of 'paths' must be a group { ... }" },

@@ -128,6 +128,30 @@ START_TEST(a_gap_restarts_the_proof)
 }
 END_TEST
 
+/* A peer that probes every second a path whose down_after here is 300 ms: never back, and counted. */
+START_TEST(runs_broken_by_gaps_are_counted_while_down)
+{
+	struct health h;
+
+	health_init(&h, true, 300 * MS, 150 * MS, 0);
+	ck_assert(health_tick(&h, 301 * MS, 0, NULL, 0));
+	ck_assert_uint_eq(h.broken_runs, 0);
+	ck_assert(!health_on_rx(&h, 1000 * MS)); /* the first frame starts a run: nothing broken yet */
+	ck_assert_uint_eq(h.broken_runs, 0);
+	for (unsigned k = 1; k <= 3; k++) {
+		ck_assert(!health_on_rx(&h, (1000 + 1000 * k) * MS));
+		ck_assert_uint_eq(h.broken_runs, k);
+	}
+	ck_assert_int_eq(h.state, PATH_DOWN);
+	ck_assert(!health_on_rx(&h, 4100 * MS)); /* at the peer's default pace it returns, */
+	ck_assert(health_on_rx(&h, 4200 * MS));
+	ck_assert(health_tick(&h, 4501 * MS, 0, NULL, 0)); /* and a new down spell counts from 0 */
+	ck_assert_uint_eq(h.broken_runs, 0);
+	ck_assert(!health_on_rx(&h, 5600 * MS));
+	ck_assert_uint_eq(h.broken_runs, 0);
+}
+END_TEST
+
 START_TEST(flapping_doubles_the_hold_and_a_stable_run_resets_it)
 {
 	struct health h;
@@ -530,6 +554,7 @@ int main(void)
 	tcase_add_test(tc, a_returning_path_must_be_heard_for_the_hold);
 	tcase_add_test(tc, a_path_started_down_comes_up_once_heard_for_the_hold);
 	tcase_add_test(tc, a_gap_restarts_the_proof);
+	tcase_add_test(tc, runs_broken_by_gaps_are_counted_while_down);
 	tcase_add_test(tc, flapping_doubles_the_hold_and_a_stable_run_resets_it);
 	tcase_add_test(tc, loss_degrades_with_hysteresis);
 	tcase_add_test(tc, a_path_that_loses_half_its_frames_is_down);
