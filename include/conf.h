@@ -21,6 +21,7 @@
 #define CONF_PROBE_INTERVAL_DEFAULT 100 /* ms */
 #define CONF_DOWN_AFTER_DEFAULT 300     /* ms */
 #define CONF_REKEY_DEFAULT 120 /* seconds */
+#define CONF_FAST_UDP_DEFAULT 300 /* bytes: G.711 voice in 30 ms frames is 280 */
 #define CONF_ERR_MAX 512
 #define CONF_USER_DEFAULT "nobody"
 #define CONF_USER_MAX 33
@@ -79,6 +80,7 @@ struct conf {
 	bool reorder;    /* udp: the receiver restores each flow's order (default true; live) */
 	bool repair;     /* udp: frames lost on a path are asked for again and resent (default true; live) */
 	bool fast_acks;  /* udp: bare TCP ACKs go on the path of lowest RTT, unequalised (default true; live) */
+	unsigned fast_udp; /* udp: so do UDP packets of at most this many bytes; 0: none (express.h; live) */
 	bool auto_weights; /* udp: weights = "auto": weights follow measured capacity, starting from the paths' (live) */
 	bool forwarding; /* up enables IP forwarding (a router bonding a LAN); default false */
 	unsigned queue;  /* raw mode: NFQUEUE number */

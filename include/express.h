@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Bare TCP acknowledgements: which path carries them ahead of the bond's delay equalisation. */
+/* What goes ahead of the bond's delay equalisation (bare TCP ACKs, small UDP) and on which path. */
 #ifndef NETAGG_EXPRESS_H
 #define NETAGG_EXPRESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -17,6 +18,26 @@
  */
 #define EXPRESS_MARGIN_MIN_NS 1000000ull /* see express_path */
 #define EXPRESS_WATCH_NS 10000000ull     /* see express_watch_due */
+
+/*
+ * Small UDP datagrams go the same way: voice (G.711 in 20 or 30 ms frames: 200 and 280
+ * bytes), games, DNS queries, the acknowledgements of a QUIC download. Such traffic wants
+ * the fastest path's delay, not the slowest's, and comes at a rate the fastest path
+ * carries; equalised, every such packet of a DSL + LTE bond waits for the LTE line's
+ * delay. Is pkt a whole UDP datagram (not a fragment; over IPv6 with no extension header)?
+ */
+bool express_udp(const uint8_t *pkt, size_t len);
+
+/*
+ * Does a UDP datagram of len bytes (IP header included) in a flow bucket go express, with
+ * fast_udp = max? Only if it is at most max bytes, and the bucket sent none larger for
+ * EXPRESS_UDP_BULK_NS: a flow that also sends full-size datagrams (a VPN, a QUIC upload)
+ * keeps its small ones in the schedule, in order with the rest, where a TCP flow inside a
+ * VPN would take a small segment that overtook the full-size ones before it for a loss.
+ * *large_at: when the bucket last sent a larger one, updated here (0: never). max 0: none.
+ */
+#define EXPRESS_UDP_BULK_NS (2000ull * 1000000ull)
+bool express_udp_admits(uint64_t *large_at, size_t len, unsigned max, uint64_t now);
 
 /*
  * A path that carries the peer's data must also carry some of this end's, or the

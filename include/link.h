@@ -124,6 +124,7 @@ struct link {
 	uint64_t seq;            /* next global sequence number */
 	uint64_t now;            /* of the packet being delivered, for callbacks that need it */
 	uint16_t flow_seq[FLOW_BUCKETS]; /* next sequence number per flow bucket of the data sent */
+	uint64_t udp_large_at[FLOW_BUCKETS]; /* when the bucket last sent a UDP datagram over fast_udp (express.h) */
 	uint64_t drop[DROP_REASON_COUNT];
 	uint64_t version_warned_at[WIRE_MAX_PATHS]; /* when a frame of another wire version was last logged */
 	size_t slot;     /* bytes per frame buffer */

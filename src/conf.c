@@ -604,6 +604,9 @@ static bool read_udp(struct reader *r, const config_setting_t *root, struct conf
 	c->fast_acks = true;
 	if ((s = config_setting_get_member(root, "fast_acks")) && !get_bool(r, s, &c->fast_acks))
 		return false;
+	c->fast_udp = CONF_FAST_UDP_DEFAULT;
+	if ((s = config_setting_get_member(root, "fast_udp")) && !get_uint(r, s, 0, CONF_MTU_MAX, &c->fast_udp))
+		return false;
 	if ((s = config_setting_get_member(root, "weights")) && !read_weights_mode(r, s, c))
 		return false;
 	return read_security(r, root, c);
@@ -615,7 +618,7 @@ static bool refuse_other_mode_keys(struct reader *r, const config_setting_t *roo
 	/* Raw mode has no tunnel and no keepalives: probing keys would silently do nothing. */
 	static const char *const udp_only[] = { "address", "mtu", "paths", "key_file", "cipher", "rekey_interval",
 						"probe_interval", "down_after", "reorder", "repair", "fast_acks",
-						"weights", NULL };
+						"fast_udp", "weights", NULL };
 	static const char *const raw_only[] = { "rules", "queue", NULL };
 	const char *const *other = c->mode == CONF_MODE_RAW ? udp_only : raw_only;
 
@@ -651,7 +654,7 @@ static bool read_root(struct reader *r, const config_setting_t *root, struct con
 	static const char *const known[] = { "interface", "mode", "address", "mtu", "probe_interval", "down_after",
 					     "paths", "key_file", "cipher", "user", "rekey_interval",
 					     "host_setup", "forwarding", "queue", "rules", "reorder", "repair", "fast_acks",
-					     "weights", NULL };
+					     "fast_udp", "weights", NULL };
 	const config_setting_t *s;
 
 	if (!check_keys(r, root, known))

@@ -186,6 +186,8 @@ void conf_print(FILE *out, const struct conf *c)
 		fprintf(out, "repair = false;\n");
 	if (!c->fast_acks)
 		fprintf(out, "fast_acks = false;\n");
+	if (c->fast_udp != CONF_FAST_UDP_DEFAULT)
+		fprintf(out, "fast_udp = %u;\n", c->fast_udp);
 	if (c->auto_weights)
 		fprintf(out, "weights = \"auto\";\n");
 	print_common(out, c);

@@ -161,21 +161,25 @@ static void keep_watch(struct link *l, struct session *s, unsigned except, uint6
 }
 
 /*
- * The path for a bare TCP ACK, of lowest RTT (express.h); NULL when it goes with the
- * data: fast_acks off, a peer that takes no express frames, or no path with an RTT and
- * room. A path whose own way out queues (its RTT without the peer's queue, by
- * autow_queue_long) or loses 2 % is no candidate, and for a while after
- * (express_bar_admits): the ACKs of a download would otherwise fill a thin uplink,
- * and the download would go at the pace that uplink
- * carries its ACKs (30 + 30 Mbit/s, path 1's uplink 1 Mbit/s, BBR: 23 Mbit/s, against
- * 52 with the ACKs in the schedule).
+ * The path for a bare TCP ACK or a small UDP packet (of a flow in `bucket`), of lowest RTT
+ * (express.h); NULL when it goes with the data: fast_acks or fast_udp off, a peer that
+ * takes no express frames, or no path with an RTT and room. A path whose own way out
+ * queues (its RTT without the peer's queue, by autow_queue_long) or loses 2 % is no
+ * candidate, and for a while after (express_bar_admits): the ACKs of a download would
+ * otherwise fill a thin uplink, and the download would go at the pace that uplink carries
+ * its ACKs (30 + 30 Mbit/s, path 1's uplink 1 Mbit/s, BBR: 23 Mbit/s, against 52 with the
+ * ACKs in the schedule).
  */
-static struct path *ack_route(struct link *l, struct session *s, const uint8_t *pkt, size_t len, uint64_t now)
+static struct path *express_route(struct link *l, struct session *s, const uint8_t *pkt, size_t len,
+				  unsigned bucket, uint64_t now)
 {
 	bool candidate[WIRE_MAX_PATHS];
 	uint64_t srtt[WIRE_MAX_PATHS];
+	bool udp = express_udp(pkt, len);
 
-	if (!l->conf.fast_acks || !(s->peer_features & HS_FEATURE_EXPRESS) || !tcpseg_pure_ack(pkt, len))
+	if (udp && !express_udp_admits(&l->udp_large_at[bucket], len, l->conf.fast_udp, now))
+		return NULL;
+	if (!(s->peer_features & HS_FEATURE_EXPRESS) || !(udp || (l->conf.fast_acks && tcpseg_pure_ack(pkt, len))))
 		return NULL;
 	for (unsigned i = 0; i < l->conf.npaths; i++) {
 		const struct probe *pr = &l->probe[i];
@@ -198,8 +202,8 @@ static struct path *ack_route(struct link *l, struct session *s, const uint8_t *
  * Picks a path and a session for the inner packet pkt of len bytes; NULL (counted) when
  * there is none. *express: it goes as a WIRE_EXPRESS frame, outside the schedule.
  */
-static struct path *route(struct link *l, const uint8_t *pkt, size_t len, struct session **s, bool *express,
-			  uint64_t now)
+static struct path *route(struct link *l, const uint8_t *pkt, size_t len, unsigned bucket, struct session **s,
+			  bool *express, uint64_t now)
 {
 	struct path *ack;
 	int pick;
@@ -213,7 +217,7 @@ static struct path *route(struct link *l, const uint8_t *pkt, size_t len, struct
 		l->drop[DROP_NO_KEY]++;
 		return NULL;
 	}
-	*express = (ack = ack_route(l, *s, pkt, len, now)) != NULL;
+	*express = (ack = express_route(l, *s, pkt, len, bucket, now)) != NULL;
 	if (*express)
 		return ack;
 	pick = sched_pick(&l->sched, (uint32_t)(len + WIRE_HEADER_LEN + WIRE_TAG_LEN));
@@ -232,18 +236,20 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 		struct session *s = NULL;
 		struct path *p;
 		bool express = false;
+		unsigned bucket;
 
 		if (len == 0)
 			break;
-		p = route(l, frame + WIRE_HEADER_LEN, len, &s, &express, now);
+		bucket = flow_bucket(frame + WIRE_HEADER_LEN, len);
+		p = route(l, frame + WIRE_HEADER_LEN, len, bucket, &s, &express, now);
 		if (p && express) {
-			/* Not kept for repair: a lost bare ACK is made good by the next. */
+			/* Not kept for repair: a lost bare ACK is made good by the next, and a voice or game
+			 * packet resent a round trip late is of no use. */
 			note_data_sent(l, p->index, now);
 			l->data_tx_bytes[p->index] += len;
 			l->fast_acks_sent[p->index]++;
 			path_queue(p, frame, link_seal_frame(l, s, p, WIRE_EXPRESS, len, 0, stamp(now), frame));
 		} else if (p) {
-			unsigned bucket = flow_bucket(frame + WIRE_HEADER_LEN, len);
 			bool resent = police_tcp_resent(&l->police, bucket, frame + WIRE_HEADER_LEN, len);
 			/* Numbered per flow bucket, so the receiver can restore each flow's order. */
 			uint16_t fseq;

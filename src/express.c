@@ -1,6 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "express.h"
 
+bool express_udp(const uint8_t *pkt, size_t len)
+{
+	/* An IPv4 fragment (more fragments, or an offset) is no whole datagram. */
+	if (len >= 28 && pkt[0] >> 4 == 4)
+		return pkt[9] == 17 && (pkt[0] & 15) >= 5 && !((pkt[6] & 0x3f) | pkt[7]);
+	return len >= 48 && pkt[0] >> 4 == 6 && pkt[6] == 17;
+}
+
+bool express_udp_admits(uint64_t *large_at, size_t len, unsigned max, uint64_t now)
+{
+	if (len > max) {
+		*large_at = now;
+		return false;
+	}
+	return !*large_at || now - *large_at >= EXPRESS_UDP_BULK_NS;
+}
+
 int express_path(unsigned npaths, const bool *candidate, const uint64_t *srtt_ns, int current)
 {
 	int best = -1;

@@ -35,6 +35,7 @@ START_TEST(good_config)
 	ck_assert_uint_eq(c.mtu, 1400);
 	ck_assert_uint_eq(c.probe_interval, CONF_PROBE_INTERVAL_DEFAULT);
 	ck_assert_uint_eq(c.down_after, CONF_DOWN_AFTER_DEFAULT);
+	ck_assert_uint_eq(c.fast_udp, CONF_FAST_UDP_DEFAULT);
 	ck_assert(!c.path[0].backup);
 	ck_assert_uint_eq(c.npaths, 2);
 	ck_assert_str_eq(c.path[0].name, "primary");
@@ -181,6 +182,9 @@ static const struct {
 	{ "interface = \"na0\";\naddress = \"fd00:4e41::1/64\";\nmtu = 1000;\n",
 	  "bad.conf:3: mtu 1000 is below 1280, the least IPv6 allows, and the tunnel has an IPv6 address" },
 	{ "interface = \"na0\";\nprobe_interval = 5;\n", "bad.conf:2: probe_interval 5 is out of range (10 to 60000)" },
+	{ "interface = \"na0\";\nfast_udp = 9001;\npaths = ( { local = \"198.18.1.1:5\"; } );\n",
+	  "bad.conf:2: fast_udp 9001 is out of range (0 to 9000)" },
+	{ "interface = \"na0\";\nmode = \"raw\";\nfast_udp = 0;\n", "bad.conf:3: fast_udp is not used in raw mode" },
 	{ "interface = \"na0\";\nprobe_interval = 100;\ndown_after = 150;\n",
 	  "bad.conf:3: down_after (150 ms) must be at least twice probe_interval (100 ms), so that one lost probe "
 	  "does not take a path down" },
@@ -425,6 +429,8 @@ START_TEST(print_parse_round_trip)
 			"          { local = \"198.18.2.1:5\"; table = 2147483648L; },\n"
 			"          { local = \"2001:2::1\"; remote = \"[2001:2::9]:1\"; table = 4294967294L;"
 			" gateway = \"2001:2::fe\"; } );\n");
+	round_trip_text("interface = \"x\"; key_file = \"/k\"; fast_udp = 0;\n"
+			"paths = ( { local = \"198.18.1.1:5\"; } );\n");
 	round_trip_text("interface = \"x\"; key_file = \"/k\"; down_after = 400;\n"
 			"paths = ( { local = \"198.18.1.1:5\"; probe_interval = 1000; },\n"
 			"          { local = \"198.18.2.1:5\"; down_after = 2000; },\n"

@@ -71,6 +71,71 @@ START_TEST(only_bare_acks_are_pure)
 }
 END_TEST
 
+/* A UDP datagram of `total` bytes, IP header included (IPv4 or IPv6). */
+static size_t datagram(uint8_t *pkt, int version, size_t total)
+{
+	size_t n = unit_segment(pkt, version, 0, 0, total - (version == 4 ? 40 : 60));
+
+	pkt[version == 4 ? 9 : 6] = 17;
+	return n;
+}
+
+/* Bytes that make a 200-byte datagram no whole UDP datagram. */
+static const struct {
+	int version;
+	size_t at;
+	uint8_t value;
+} not_whole[] = {
+	{ 4, 6, 0x20 }, /* a first fragment: more fragments */
+	{ 4, 7, 1 },    /* a later one: an offset */
+	{ 6, 6, 0 },    /* an IPv6 extension header (hop-by-hop) first */
+	{ 4, 9, 1 },    /* ICMP */
+	{ 4, 0, 0x55 }, /* not IP */
+};
+
+START_TEST(whole_udp_datagrams_are_recognised)
+{
+	uint8_t pkt[1600];
+	size_t n;
+
+	for (int v = 4; v <= 6; v += 2) {
+		ck_assert(express_udp(pkt, datagram(pkt, v, 200)));
+		ck_assert(express_udp(pkt, datagram(pkt, v, 1400)));
+		ck_assert(!express_udp(pkt, segment(pkt, v, TCPSEG_ACK, 10)));
+	}
+	for (size_t i = 0; i < sizeof(not_whole) / sizeof(not_whole[0]); i++) {
+		n = datagram(pkt, not_whole[i].version, 200);
+		pkt[not_whole[i].at] = not_whole[i].value;
+		ck_assert_msg(!express_udp(pkt, n), "case %zu", i);
+	}
+	/* Shorter than the IP and UDP headers. */
+	n = datagram(pkt, 4, 200);
+	ck_assert(!express_udp(pkt, 27));
+	n = datagram(pkt, 6, 200);
+	ck_assert(!express_udp(pkt, 47));
+}
+END_TEST
+
+START_TEST(small_datagrams_go_express_unless_their_flow_sends_large_ones)
+{
+	uint64_t large_at = 0;
+
+	ck_assert(express_udp_admits(&large_at, 200, 300, 1000 * MS)); /* voice */
+	ck_assert(express_udp_admits(&large_at, 300, 300, 1020 * MS)); /* at the limit */
+	ck_assert_uint_eq(large_at, 0);
+	ck_assert(!express_udp_admits(&large_at, 301, 300, 1040 * MS)); /* larger: in the schedule */
+	ck_assert_uint_eq(large_at, 1040 * MS);
+	/* The flow's small ones stay in the schedule too, in order with its large ones, */
+	ck_assert(!express_udp_admits(&large_at, 100, 300, 1041 * MS));
+	ck_assert(!express_udp_admits(&large_at, 100, 300, 1040 * MS + EXPRESS_UDP_BULK_NS - 1));
+	/* until it has sent none large for EXPRESS_UDP_BULK_NS. */
+	ck_assert(express_udp_admits(&large_at, 100, 300, 1040 * MS + EXPRESS_UDP_BULK_NS));
+	/* fast_udp = 0: none. */
+	large_at = 0;
+	ck_assert(!express_udp_admits(&large_at, 100, 0, 5000 * MS));
+}
+END_TEST
+
 START_TEST(the_path_of_lowest_rtt_is_taken)
 {
 	bool cand[4] = { true, true, true, true };
@@ -162,6 +227,8 @@ int main(void)
 
 	tcase_add_test(tc, a_segment_is_parsed);
 	tcase_add_test(tc, only_bare_acks_are_pure);
+	tcase_add_test(tc, whole_udp_datagrams_are_recognised);
+	tcase_add_test(tc, small_datagrams_go_express_unless_their_flow_sends_large_ones);
 	tcase_add_test(tc, the_path_of_lowest_rtt_is_taken);
 	tcase_add_test(tc, the_last_path_keeps_them_within_an_eighth);
 	tcase_add_test(tc, a_path_with_the_peers_data_is_watched_every_10_ms);
