@@ -8,6 +8,8 @@ BENCH_PORT=5201       # plain TCP iperf3 server on B (direct paths and the tunne
 BENCH_MPTCP_PORT=5203 # iperf3 server on B under mptcpize
 BENCH_GAP_PORT=5205   # tcpgap receiver on B (failover), TCP or MPTCP
 TCPGAP=${TCPGAP:-$top/build/bench/tcpgap}
+UDPRTT=${UDPRTT:-$top/build/tests/tools/udprtt}
+BENCH_UDP_PORT=5206  # udprtt echo on B's tunnel address
 HZ=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- numbers

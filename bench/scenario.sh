@@ -207,6 +207,23 @@ scn_raw() {
 	transfer tunnel "netagg, 2 paths 1:1, 4 streams" "$cc" "$t" parallel=4
 }
 
+# idle_rtts : medians of idle round trips, directly over each path and through the bond
+# (netagg's fixed weights), of pings and of 200-byte UDP datagrams (fast_udp sends these
+# on the fastest path, ahead of the delay equalisation that pings and full-size packets
+# meet).
+idle_rtts() {
+	local p1 p2 ping_na udp_na
+	bg_start B timeout 30 "$UDPRTT" echo "$TUN_V4_B" "$BENCH_UDP_PORT" 25
+	sleep 0.3
+	p1=$(ping_rtts A "$(path_addr B 1)" 20 0.05 | median)
+	p2=$(ping_rtts A "$(path_addr B 2)" 20 0.05 | median)
+	ping_na=$(ping_rtts A "$TUN_V4_B" 20 0.05 | median)
+	udp_na=$(nsA "$UDPRTT" ping "$TUN_V4_B" "$BENCH_UDP_PORT" 50 172 20 |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "median_ms") print $(i + 1) }')
+	rec case="idle round trips (ms)" cc=- kind=rtt rtt_path1="$p1" rtt_path2="$p2" rtt_ping="$ping_na" \
+		rtt_udp="$udp_na"
+}
+
 # agg_set LABEL R1 D1 R2 D2 W1 W2 T TAG [LOSS2] [CASES] [JITTER2] : two shaped paths
 # (both directions; LOSS2 and JITTER2 on path 2), then per congestion control: netagg
 # over both, each path alone (direct TCP), MPTCP over both. CASES limits to some of:
@@ -223,6 +240,7 @@ agg_set() {
 	start_servers mptcp
 	bench_bond "$w1" "$w2"
 	linkset_record "$b1" "$b2"
+	idle_rtts
 	for cc in $CCS; do
 		set_cc "$cc" || { note "congestion control $cc not available"; continue; }
 		[[ $cases == *netagg* ]] && transfer tunnel "netagg 2 paths $w1:$w2" "$cc" "$t" \

@@ -73,6 +73,8 @@ $1 == "R" {
 	if ($2 == "raw" && ("cpu" in med)) notes = add(notes, "netagg cpu " val("cpu") " s/GB")
 	if ("rtt_idle" in med) notes = add(notes, "rtt idle " val("rtt_idle") " ms, loaded " val("rtt_load") " ms")
 	if ("rtt_added_idle" in med) notes = notes " (tunnel adds " val("rtt_added_idle") " / " val("rtt_added_load") ")"
+	if ("rtt_udp" in med) notes = add(notes, "ping: path 1 " val("rtt_path1") ", path 2 " val("rtt_path2") \
+		", through netagg " val("rtt_ping") "; 200-byte UDP through netagg " val("rtt_udp"))
 	if ("p1_share" in med) notes = add(notes, "path 1 " val("p1_share") " %")
 	if ("subflows" in med) notes = add(notes, val("subflows") " subflows with data")
 	if ("seg_payload" in med) notes = add(notes, "full segments carry " val("seg_payload") " of " val("seg_len") " B" \
