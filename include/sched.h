@@ -37,4 +37,14 @@ void sched_set_weight(struct sched *s, unsigned path, uint32_t weight);
 /* Picks the path for a packet of `bytes`; -1 when no path is up. Ties go to the lowest index. */
 int sched_pick(struct sched *s, uint32_t bytes);
 
+/*
+ * Counts a packet of `bytes` that went on `path` outside the schedule (an express frame) as
+ * if it had been picked there, so that the paths' byte shares hold with it. A path that
+ * owes more than SCHED_DEBT_MAX bytes of its share (it carried that much more outside the
+ * schedule than its weight gives it) restarts the credits: the debt is forgiven, so that
+ * when that traffic stops the path is not left out of the schedule for long.
+ */
+#define SCHED_DEBT_MAX 65536
+void sched_charge(struct sched *s, unsigned path, uint32_t bytes);
+
 #endif

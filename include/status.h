@@ -52,7 +52,7 @@ struct status_path {
 	uint64_t reordering_ns;  /* how far behind the path's newest frame one may still come (nack.h) */
 	uint64_t state_ns;    /* how long it has been in its state (standby: in up or degraded) */
 	uint64_t keepalives, keepalives_spared; /* keepalives sent; fast ones left out while data spoke for them */
-	uint64_t fast_acks_sent, fast_acks_received; /* bare TCP ACKs sent ahead of the delay equalisation (express.h) */
+	uint64_t fast_acks_sent, fast_acks_received; /* express frames: bare TCP ACKs, small UDP (express.h) */
 };
 
 /* The receiver's reorder buffer (see reorder.h for what each counts). */

@@ -26,7 +26,7 @@ enum wire_type {
 	WIRE_HS_RESP = 4,   /* unsealed, MACed: answers it */
 	WIRE_REPAIR = 5,    /* sealed; a data frame's inner packet resent: flow_seq and timestamp_us are the original's */
 	WIRE_NACK = 6,      /* sealed; names frames lost on a path (struct wire_nack_entry each) */
-	WIRE_EXPRESS = 7,   /* sealed; one inner packet that needs no order (a bare TCP ACK): flow_seq 0, delivered on arrival */
+	WIRE_EXPRESS = 7,   /* sealed; one inner packet delivered on arrival (a bare TCP ACK, small UDP): flow_seq 0 */
 };
 #define WIRE_TYPE_MAX WIRE_EXPRESS
 

@@ -243,6 +243,17 @@ void link_forward_from_tun(struct link *l, uint64_t now)
 		bucket = flow_bucket(frame + WIRE_HEADER_LEN, len);
 		p = route(l, frame + WIRE_HEADER_LEN, len, bucket, &s, &express, now);
 		if (p && express) {
+			size_t bytes = len + WIRE_HEADER_LEN + WIRE_TAG_LEN;
+
+			/*
+			 * Small UDP may come at any rate: it counts in the path's share of the
+			 * schedule and in its policing (never dropped there, as a resend is not),
+			 * unlike the bare ACKs, which a data flow's own rate bounds.
+			 */
+			if (express_udp(frame + WIRE_HEADER_LEN, len)) {
+				sched_charge(&l->sched, p->index, (uint32_t)bytes);
+				(void)police_pass(&l->police, p->index, bytes, true, now);
+			}
 			/* Not kept for repair: a lost bare ACK is made good by the next, and a voice or game
 			 * packet resent a round trip late is of no use. */
 			note_data_sent(l, p->index, now);

@@ -5,12 +5,15 @@ bool express_udp(const uint8_t *pkt, size_t len)
 {
 	/* An IPv4 fragment (more fragments, or an offset) is no whole datagram. */
 	if (len >= 28 && pkt[0] >> 4 == 4)
-		return pkt[9] == 17 && (pkt[0] & 15) >= 5 && !((pkt[6] & 0x3f) | pkt[7]);
+		return pkt[9] == 17 && (pkt[0] & 15) >= 5 && len >= (size_t)(pkt[0] & 15) * 4 + 8 &&
+		       !((pkt[6] & 0x3f) | pkt[7]);
 	return len >= 48 && pkt[0] >> 4 == 6 && pkt[6] == 17;
 }
 
 bool express_udp_admits(uint64_t *large_at, size_t len, unsigned max, uint64_t now)
 {
+	if (max == 0)
+		return false; /* nor marks the flow: fast_udp turned on again takes it at once */
 	if (len > max) {
 		*large_at = now;
 		return false;

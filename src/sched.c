@@ -33,6 +33,22 @@ void sched_set_weight(struct sched *s, unsigned path, uint32_t weight)
 	restart(s);
 }
 
+void sched_charge(struct sched *s, unsigned path, uint32_t bytes)
+{
+	int64_t total = 0;
+
+	if (path >= s->npaths || !s->up[path])
+		return;
+	for (unsigned i = 0; i < s->npaths; i++)
+		if (s->up[i]) {
+			s->credit[i] += (int64_t)s->weight[i] * bytes;
+			total += s->weight[i];
+		}
+	s->credit[path] -= total * bytes;
+	if (s->credit[path] < -total * SCHED_DEBT_MAX)
+		restart(s);
+}
+
 int sched_pick(struct sched *s, uint32_t bytes)
 {
 	int64_t total = 0;

@@ -129,11 +129,15 @@ static int ping(int fd, const struct sockaddr_storage *ss, socklen_t sl, unsigne
 		return 1;
 	}
 	memset(buf, 0x5a, sizeof(buf));
-	while (sent < count || now_ns() < deadline) {
+	for (;;) {
 		uint64_t t = now_ns();
-		int wait_ms = sent < count ? (int)((next > t ? next - t : 0) / 1000000) : (int)((deadline - t) / 1000000);
+		/* Until the next send, or the end; rounded up, so that the loop does not spin. */
+		int64_t left = (int64_t)((sent < count ? next : deadline) - t);
+		int wait_ms = left > 0 ? (int)((left + 999999) / 1000000) : 0;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
+		if (sent == count && left <= 0)
+			break;
 		if (sent < count && t >= next) {
 			memcpy(buf, &sent, sizeof(sent)); /* the sequence number, echoed back */
 			sent_at[sent] = t;

@@ -108,9 +108,12 @@ START_TEST(whole_udp_datagrams_are_recognised)
 		pkt[not_whole[i].at] = not_whole[i].value;
 		ck_assert_msg(!express_udp(pkt, n), "case %zu", i);
 	}
-	/* Shorter than the IP and UDP headers. */
+	/* Shorter than the IP and UDP headers, options included. */
 	n = datagram(pkt, 4, 200);
 	ck_assert(!express_udp(pkt, 27));
+	pkt[0] = 0x4f; /* 60 bytes of IPv4 header */
+	ck_assert(!express_udp(pkt, 67));
+	ck_assert(express_udp(pkt, 68));
 	n = datagram(pkt, 6, 200);
 	ck_assert(!express_udp(pkt, 47));
 }
@@ -130,9 +133,11 @@ START_TEST(small_datagrams_go_express_unless_their_flow_sends_large_ones)
 	ck_assert(!express_udp_admits(&large_at, 100, 300, 1040 * MS + EXPRESS_UDP_BULK_NS - 1));
 	/* until it has sent none large for EXPRESS_UDP_BULK_NS. */
 	ck_assert(express_udp_admits(&large_at, 100, 300, 1040 * MS + EXPRESS_UDP_BULK_NS));
-	/* fast_udp = 0: none. */
+	/* fast_udp = 0: none, and nothing marked, so that turned on again it takes them at once. */
 	large_at = 0;
 	ck_assert(!express_udp_admits(&large_at, 100, 0, 5000 * MS));
+	ck_assert(!express_udp_admits(&large_at, 1400, 0, 5000 * MS));
+	ck_assert_uint_eq(large_at, 0);
 }
 END_TEST
 

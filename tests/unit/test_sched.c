@@ -57,6 +57,53 @@ START_TEST(byte_share_7500_2500)
 }
 END_TEST
 
+/* Voice on path 0 outside the schedule (200 bytes every 20 ms) and bulk in it: 3:1 overall. */
+START_TEST(bytes_sent_outside_the_schedule_count_in_the_share)
+{
+	static const uint32_t w[] = { 3, 1 };
+	uint64_t bytes[2] = { 0 }, total = 0;
+	struct sched s;
+
+	make(&s, 2, w);
+	for (int k = 0; k < 100000; k++) {
+		int p;
+
+		if (k % 5 == 0) {
+			sched_charge(&s, 0, 200);
+			bytes[0] += 200;
+			total += 200;
+		}
+		p = sched_pick(&s, MAX_PACKET);
+		bytes[p] += MAX_PACKET;
+		total += MAX_PACKET;
+		ck_assert_int_le(llabs((long long)(bytes[1] * 4) - (long long)total), 4 * MAX_PACKET);
+	}
+	ck_assert_double_eq_tol((double)bytes[0] / (double)total, 0.75, 0.005);
+	/* A path that is down is not charged. */
+	sched_set_up(&s, 1, false);
+	sched_charge(&s, 1, 1000);
+	ck_assert_int_eq(s.credit[1], 0);
+}
+END_TEST
+
+/* Much more outside the schedule than a path's share: the debt is forgiven, not paid back for long. */
+START_TEST(a_debt_beyond_the_limit_is_forgiven)
+{
+	static const uint32_t w[] = { 1, 1 };
+	struct sched s;
+	int got0 = 0;
+
+	make(&s, 2, w);
+	for (int k = 0; k < 1000; k++)
+		sched_charge(&s, 0, MAX_PACKET); /* 1.5 MB on path 0 outside the schedule */
+	ck_assert_int_ge(s.credit[0], -2 * SCHED_DEBT_MAX);
+	for (int k = 0; k < 100; k++)
+		got0 += sched_pick(&s, MAX_PACKET) == 0;
+	/* It owes at most SCHED_DEBT_MAX: paid back within the first 100 packets, then 1:1. */
+	ck_assert_int_ge(got0, 50 - SCHED_DEBT_MAX / MAX_PACKET - 1);
+}
+END_TEST
+
 START_TEST(smooth_equal_sizes)
 {
 	static const uint32_t w[] = { 3, 1 };
@@ -178,6 +225,8 @@ int main(void)
 	TCase *tc = tcase_create("sched");
 
 	tcase_add_test(tc, byte_share_7500_2500);
+	tcase_add_test(tc, bytes_sent_outside_the_schedule_count_in_the_share);
+	tcase_add_test(tc, a_debt_beyond_the_limit_is_forgiven);
 	tcase_add_test(tc, smooth_equal_sizes);
 	tcase_add_test(tc, equal_weights_alternate);
 	tcase_add_test(tc, down_path_never_picked);
