@@ -319,10 +319,13 @@ init_tests() { # init_tests SHELL
 	{ cat "$tmp/init/calls"; echo "signal netagg bond0 HUP"; } >"$tmp/init/calls+hup"
 	init_step "$sh" "reload, weight changed" "$u" reload_service "$tmp/init/calls+hup"
 	[ "$(cat "$c/.bond0.fixed")" = "$fixed" ] && ok || bad "$sh: init: a weight changed the fixed part"
-	# So does a path's own probing.
+	# So does a path's own probing, and so do the link's fast_udp and weights.
 	sed -i "s/option probe_interval '1000'/option probe_interval '2000'/" "$u"
 	init_step "$sh" "reload, a path's probe_interval changed" "$u" reload_service "$tmp/init/calls+hup"
 	[ "$(cat "$c/.bond0.fixed")" = "$fixed" ] && ok || bad "$sh: init: a path's probing changed the fixed part"
+	sed -i -e "s/option fast_udp '200'/option fast_udp '0'/" -e "/option weights 'auto'/d" "$u"
+	init_step "$sh" "reload, fast_udp and weights changed" "$u" reload_service "$tmp/init/calls+hup"
+	[ "$(cat "$c/.bond0.fixed")" = "$fixed" ] && ok || bad "$sh: init: fast_udp or weights changed the fixed part"
 	# A path's address needs a restart: the fixed part changes (procd restarts), no SIGHUP.
 	sed -i "s/option local '198.18.2.1'/option local '198.18.2.9'/" "$u"
 	init_step "$sh" "reload, local changed" "$u" reload_service "$tmp/init/calls"
